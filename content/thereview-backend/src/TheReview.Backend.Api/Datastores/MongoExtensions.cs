@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using TheReview.Backend.Api.Health;
+
+namespace TheReview.Backend.Api.Datastores;
+
+/// <summary>MongoDB: one client for the process, the database named in the connection string, and a ping readiness check.</summary>
+internal static class MongoExtensions
+{
+    public const string Name = "Mongo";
+    private const string DefaultDatabase = "thereview_backend";
+
+    public static WebApplicationBuilder AddMongo(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddDatastoreOptions<MongoOptions>(Name, options => options.BuildSettings());
+        builder.Services.AddSingleton<IMongoClient>(services =>
+            new MongoClient(services.GetRequiredService<IOptions<MongoOptions>>().Value.BuildSettings()));
+        builder.Services.AddSingleton(services =>
+        {
+            var databaseName = new MongoUrl(services.GetRequiredService<IOptions<MongoOptions>>().Value.ConnectionString).DatabaseName;
+            return services.GetRequiredService<IMongoClient>().GetDatabase(databaseName ?? DefaultDatabase);
+        });
+
+        builder.Services.AddHealthChecks().AddCheck<MongoHealthCheck>(
+            "mongo",
+            tags: [HealthTags.Ready],
+            timeout: builder.Configuration.GetValue($"{HealthOptions.Section}:{nameof(HealthOptions.CheckTimeout)}", new HealthOptions().CheckTimeout));
+        return builder;
+    }
+}
+
+/// <summary>Settings of the MongoDB connection.</summary>
+public sealed class MongoOptions : DatastoreOptions
+{
+    public MongoClientSettings BuildSettings()
+    {
+        var url = new MongoUrlBuilder(ConnectionString);
+        if (!string.IsNullOrEmpty(Password))
+        {
+            url.Password = Password;
+        }
+
+        // Fail fast when the server is away (readiness reports it, requests do not hang), unless the URL says otherwise.
+        if (url.ServerSelectionTimeout == MongoDefaults.ServerSelectionTimeout)
+        {
+            url.ServerSelectionTimeout = TimeSpan.FromSeconds(2);
+        }
+
+        if (url.ConnectTimeout == MongoDefaults.ConnectTimeout)
+        {
+            url.ConnectTimeout = TimeSpan.FromSeconds(2);
+        }
+
+        return MongoClientSettings.FromUrl(url.ToMongoUrl());
+    }
+}
+
+/// <summary>Readiness of MongoDB: a <c>ping</c> to the configured database.</summary>
+internal sealed class MongoHealthCheck(IMongoDatabase database) : IHealthCheck
+{
+    private static readonly BsonDocument Ping = new("ping", 1);
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await database.RunCommandAsync<BsonDocument>(Ping, cancellationToken: cancellationToken);
+            return HealthCheckResult.Healthy("MongoDB answers ping.");
+        }
+        catch (Exception exception) when (exception is MongoException or TimeoutException)
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus, "MongoDB does not answer ping.", exception);
+        }
+    }
+}

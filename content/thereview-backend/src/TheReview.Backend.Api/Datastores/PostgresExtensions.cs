@@ -1,0 +1,52 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using TheReview.Backend.Api.Data;
+using TheReview.Backend.Api.Health;
+
+namespace TheReview.Backend.Api.Datastores;
+
+/// <summary>PostgreSQL through EF Core (Npgsql), with its readiness check and the migration command.</summary>
+internal static class PostgresExtensions
+{
+    public const string Name = "Postgres";
+
+    public static WebApplicationBuilder AddPostgres(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddDatastoreOptions<PostgresOptions>(Name, options => options.BuildConnectionString());
+        builder.Services.AddDbContext<AppDbContext>((services, options) =>
+            options.UseNpgsql(
+                services.GetRequiredService<IOptions<PostgresOptions>>().Value.BuildConnectionString(),
+                npgsql => npgsql.EnableRetryOnFailure(maxRetryCount: 3)));
+
+        builder.Services.AddHealthChecks().AddNpgSql(
+            services => services.GetRequiredService<IOptions<PostgresOptions>>().Value.BuildConnectionString(),
+            name: "postgres",
+            tags: [HealthTags.Ready],
+            timeout: builder.Configuration.GetValue($"{HealthOptions.Section}:{nameof(HealthOptions.CheckTimeout)}", new HealthOptions().CheckTimeout));
+        return builder;
+    }
+
+    /// <summary>Applies pending EF Core migrations; the <c>migrate</c> command and the tests call it.</summary>
+    public static async Task MigrateDatabaseAsync(this IServiceProvider services)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var database = scope.ServiceProvider.GetRequiredService<AppDbContext>().Database;
+        await database.MigrateAsync();
+    }
+}
+
+/// <summary>Settings of the PostgreSQL connection.</summary>
+public sealed class PostgresOptions : DatastoreOptions
+{
+    public string BuildConnectionString()
+    {
+        var connection = new NpgsqlConnectionStringBuilder(ConnectionString);
+        if (!string.IsNullOrEmpty(Password))
+        {
+            connection.Password = Password;
+        }
+
+        return connection.ConnectionString;
+    }
+}

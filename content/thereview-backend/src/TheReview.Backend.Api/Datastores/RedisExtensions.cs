@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using TheReview.Backend.Api.Health;
+
+namespace TheReview.Backend.Api.Datastores;
+
+/// <summary>
+/// Redis: one multiplexer for the process, which keeps reconnecting in the background,
+/// a readiness check, and the data protection key ring shared by every replica.
+/// </summary>
+internal static class RedisExtensions
+{
+    public const string Name = "Redis";
+    private const string DataProtectionKey = "DataProtection-Keys";
+
+    public static WebApplicationBuilder AddRedis(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddDatastoreOptions<RedisOptions>(Name, options => options.BuildConfiguration());
+        builder.Services.AddSingleton<IConnectionMultiplexer>(services =>
+            ConnectionMultiplexer.Connect(services.GetRequiredService<IOptions<RedisOptions>>().Value.BuildConfiguration()));
+
+        builder.Services.AddHealthChecks().AddRedis(
+            services => services.GetRequiredService<IConnectionMultiplexer>(),
+            name: "redis",
+            tags: [HealthTags.Ready],
+            timeout: builder.Configuration.GetValue($"{HealthOptions.Section}:{nameof(HealthOptions.CheckTimeout)}", new HealthOptions().CheckTimeout));
+
+        builder.Services.AddDataProtection().SetApplicationName(builder.Environment.ApplicationName);
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((options, services) =>
+            options.XmlRepository = new RedisXmlRepository(
+                () => services.GetRequiredService<IConnectionMultiplexer>().GetDatabase(),
+                DataProtectionKey));
+        return builder;
+    }
+}
+
+/// <summary>Settings of the Redis connection.</summary>
+public sealed class RedisOptions : DatastoreOptions
+{
+    /// <summary>Prefix of every key this service writes, so services can share one Redis.</summary>
+    public string KeyPrefix { get; set; } = "thereview-backend:";
+
+    public ConfigurationOptions BuildConfiguration()
+    {
+        var options = ConfigurationOptions.Parse(ConnectionString);
+        if (!string.IsNullOrEmpty(Password))
+        {
+            options.Password = Password;
+        }
+
+        // Start and keep running while Redis is away; fail commands fast instead of queueing them.
+        options.AbortOnConnectFail = false;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        options.ConnectTimeout = 2000;
+        options.AsyncTimeout = 2000;
+        options.SyncTimeout = 2000;
+        return options;
+    }
+}

@@ -1,0 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace TheReview.Backend.Api.Features.Reviews;
+
+/// <summary>Limits shared by validation and the database schema.</summary>
+public static class ReviewLimits
+{
+    public const int SubjectLength = 200;
+    public const int AuthorLength = 100;
+    public const int TextLength = 4000;
+    public const int MinRating = 1;
+    public const int MaxRating = 5;
+    public const int MaxPageSize = 100;
+}
+
+/// <summary>The body of <c>POST /api/reviews</c> and <c>PUT /api/reviews/{id}</c>.</summary>
+public sealed record ReviewRequest(
+    [property: Required, StringLength(ReviewLimits.SubjectLength, MinimumLength = 1)] string Subject,
+    [property: Required, StringLength(ReviewLimits.AuthorLength, MinimumLength = 1)] string Author,
+    [property: Range(ReviewLimits.MinRating, ReviewLimits.MaxRating)] int Rating,
+    [property: StringLength(ReviewLimits.TextLength)] string? Text = null);
+
+/// <summary>A review as the API returns it.</summary>
+public sealed record ReviewResponse(
+    Guid Id,
+    string Subject,
+    string Author,
+    int Rating,
+    string? Text,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static ReviewResponse From(Review review) =>
+        new(review.Id, review.Subject, review.Author, review.Rating, review.Text, review.CreatedAt, review.UpdatedAt);
+}
+
+/// <summary>One page of reviews, newest first.</summary>
+public sealed record ReviewPage(IReadOnlyList<ReviewResponse> Items, int Skip, int Take, int Total);

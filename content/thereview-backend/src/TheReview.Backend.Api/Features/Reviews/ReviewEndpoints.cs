@@ -1,0 +1,132 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using TheReview.Backend.Api.Data;
+
+namespace TheReview.Backend.Api.Features.Reviews;
+
+/// <summary>
+/// The reviews sample: PostgreSQL holds the reviews, the cache serves repeated reads (cache-aside,
+/// invalidated on every write), and the activity log records each change.
+/// </summary>
+internal static class ReviewEndpoints
+{
+    public const string CacheHeader = "X-Cache";
+
+    public static IEndpointRouteBuilder MapReviews(this IEndpointRouteBuilder endpoints)
+    {
+        var reviews = endpoints.MapGroup("/api/reviews").WithTags("Reviews");
+        reviews.MapGet("/", ListAsync).WithName("ListReviews");
+        reviews.MapGet("/{id}", GetAsync).WithName("GetReview");
+        reviews.MapPost("/", CreateAsync).WithName("CreateReview");
+        reviews.MapPut("/{id}", UpdateAsync).WithName("UpdateReview");
+        reviews.MapDelete("/{id}", DeleteAsync).WithName("DeleteReview");
+//#if (mongo)
+        reviews.MapGet("/{id}/activity", ListActivityAsync).WithName("ListReviewActivity");
+//#endif
+        return endpoints;
+    }
+
+    private static async Task<Ok<ReviewPage>> ListAsync(
+        AppDbContext db,
+        [Range(0, int.MaxValue)] int skip = 0,
+        [Range(1, ReviewLimits.MaxPageSize)] int take = 20,
+        CancellationToken cancellationToken = default)
+    {
+        var reviews = db.Set<Review>().AsNoTracking();
+        var total = await reviews.CountAsync(cancellationToken);
+        var items = await reviews
+            .OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id)
+            .Skip(skip).Take(take)
+            .Select(r => ReviewResponse.From(r))
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(new ReviewPage(items, skip, take, total));
+    }
+
+    private static async Task<Results<Ok<ReviewResponse>, ProblemHttpResult>> GetAsync(
+        Guid id, AppDbContext db, IReviewCache cache, HttpContext context, CancellationToken cancellationToken)
+    {
+        if (await cache.GetAsync(id, cancellationToken) is { } cached)
+        {
+            context.Response.Headers[CacheHeader] = "HIT";
+            return TypedResults.Ok(cached);
+        }
+
+        context.Response.Headers[CacheHeader] = "MISS";
+        var review = await db.Set<Review>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (review is null)
+        {
+            return NotFound(id);
+        }
+
+        var response = ReviewResponse.From(review);
+        await cache.SetAsync(response, cancellationToken);
+        return TypedResults.Ok(response);
+    }
+
+    private static async Task<CreatedAtRoute<ReviewResponse>> CreateAsync(
+        ReviewRequest request, AppDbContext db, IReviewActivityLog activity, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = Now(clock);
+        var review = new Review
+        {
+            Subject = request.Subject,
+            Author = request.Author,
+            Rating = request.Rating,
+            Text = request.Text,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Add(review);
+        await db.SaveChangesAsync(cancellationToken);
+        await activity.RecordAsync(review.Id, ReviewAction.Created, cancellationToken);
+        return TypedResults.CreatedAtRoute(ReviewResponse.From(review), "GetReview", new { id = review.Id });
+    }
+
+    private static async Task<Results<Ok<ReviewResponse>, ProblemHttpResult>> UpdateAsync(
+        Guid id, ReviewRequest request, AppDbContext db, IReviewCache cache, IReviewActivityLog activity, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var review = await db.Set<Review>().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (review is null)
+        {
+            return NotFound(id);
+        }
+
+        (review.Subject, review.Author, review.Rating, review.Text) = (request.Subject, request.Author, request.Rating, request.Text);
+        review.UpdatedAt = Now(clock);
+        await db.SaveChangesAsync(cancellationToken);
+        await cache.InvalidateAsync(id, cancellationToken);
+        await activity.RecordAsync(id, ReviewAction.Updated, cancellationToken);
+        return TypedResults.Ok(ReviewResponse.From(review));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        Guid id, AppDbContext db, IReviewCache cache, IReviewActivityLog activity, CancellationToken cancellationToken)
+    {
+        var deleted = await db.Set<Review>().Where(r => r.Id == id).ExecuteDeleteAsync(cancellationToken);
+        if (deleted == 0)
+        {
+            return NotFound(id);
+        }
+
+        await cache.InvalidateAsync(id, cancellationToken);
+        await activity.RecordAsync(id, ReviewAction.Deleted, cancellationToken);
+        return TypedResults.NoContent();
+    }
+//#if (mongo)
+
+    private static async Task<Ok<IReadOnlyList<ReviewActivity>>> ListActivityAsync(
+        Guid id, MongoReviewActivityLog activity, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await activity.ListAsync(id, cancellationToken));
+//#endif
+
+    // PostgreSQL keeps microseconds; answering with the stored precision keeps responses and reads equal.
+    private static DateTimeOffset Now(TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
+    }
+
+    private static ProblemHttpResult NotFound(Guid id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Review not found", detail: $"There is no review with id {id}.");
+}

@@ -1,0 +1,81 @@
+using HealthChecks.UI.Client;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using TheReview.Backend.Api.Observability;
+
+namespace TheReview.Backend.Api.Health;
+
+/// <summary>
+/// Three levels of health:
+/// <c>/health</c> answers while the process serves HTTP (Docker HEALTHCHECK, load balancers);
+/// <c>/health/live</c> runs the process checks only, never a dependency;
+/// <c>/health/ready</c> checks every datastore, each with a timeout, and turns 503 when one fails or shutdown begins.
+/// </summary>
+internal static class HealthExtensions
+{
+    public const string LivePath = "/health/live";
+    public const string ReadyPath = "/health/ready";
+
+    public static WebApplicationBuilder AddHealth(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<ReadinessProbe>();
+        builder.Services.AddHealthChecks()
+            .AddCheck<ShutdownHealthCheck>("shutdown", tags: [HealthTags.Ready])
+            .AddCheck("process", () => HealthCheckResult.Healthy("The process serves requests."), tags: [HealthTags.Live]);
+        builder.Services.AddSingleton<IHealthCheckPublisher, HealthCheckMetricsPublisher>();
+        builder.Services.Configure<HealthCheckPublisherOptions>(options =>
+        {
+            options.Delay = TimeSpan.FromSeconds(2);
+            options.Period = TimeSpan.FromSeconds(15);
+        });
+        return builder;
+    }
+
+    public static WebApplication MapHealthEndpoints(this WebApplication app)
+    {
+        app.MapGet("/health", () => TypedResults.Text("Healthy"))
+            .ExcludeFromDescription();
+
+        app.MapHealthChecks(LivePath, new()
+        {
+            Predicate = registration => registration.Tags.Contains(HealthTags.Live),
+            ResponseWriter = UIResponseWriter.WriteHealthCheckUIResponse,
+        });
+
+        app.MapGet(ReadyPath, async (ReadinessProbe probe, HttpContext context, CancellationToken cancellationToken) =>
+        {
+            var report = await probe.CheckAsync(cancellationToken);
+            if (!app.Environment.IsDevelopment())
+            {
+                report = HealthReportRedaction.WithoutDetails(report);
+            }
+
+            context.Response.StatusCode = report.Status == HealthStatus.Unhealthy
+                ? StatusCodes.Status503ServiceUnavailable
+                : StatusCodes.Status200OK;
+            context.Response.Headers.CacheControl = "no-store";
+            await UIResponseWriter.WriteHealthCheckUIResponse(context, report);
+        }).ExcludeFromDescription();
+
+        return app;
+    }
+}
+
+/// <summary>Tags that decide which endpoint runs a check.</summary>
+internal static class HealthTags
+{
+    public const string Live = "live";
+    public const string Ready = "ready";
+}
+
+/// <summary>Settings under <c>Health</c>.</summary>
+public sealed class HealthOptions
+{
+    public const string Section = "Health";
+
+    /// <summary>How long one datastore check may take before it counts as failed.</summary>
+    public TimeSpan CheckTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long a readiness result is reused, so probes from many sources cost the datastores little.</summary>
+    public TimeSpan ReadinessCacheDuration { get; set; } = TimeSpan.FromSeconds(1);
+}

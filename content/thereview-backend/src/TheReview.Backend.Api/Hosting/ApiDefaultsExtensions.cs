@@ -1,0 +1,48 @@
+using System.Text.Json.Serialization;
+using Scalar.AspNetCore;
+using Serilog;
+
+namespace TheReview.Backend.Api.Hosting;
+
+/// <summary>HTTP conventions shared by every endpoint: ProblemDetails, strict JSON, validation, OpenAPI.</summary>
+internal static class ApiDefaultsExtensions
+{
+    public static WebApplicationBuilder AddApiDefaults(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddValidation();
+        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            // A field the API does not know is a client mistake, not something to ignore silently.
+            options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            options.SerializerOptions.RespectNullableAnnotations = true;
+            options.SerializerOptions.RespectRequiredConstructorParameters = true;
+        });
+        builder.Services.Configure<HostOptions>(options =>
+            options.ShutdownTimeout = builder.Configuration.GetValue("Hosting:ShutdownTimeout", TimeSpan.FromSeconds(25)));
+        return builder;
+    }
+
+    public static WebApplication UseApiDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<CorrelationIdMiddleware>();
+        app.UseSerilogRequestLogging();
+        return app;
+    }
+
+    /// <summary>The OpenAPI document always; the interactive reference page only in Development.</summary>
+    public static WebApplication MapApiReference(this WebApplication app)
+    {
+        app.MapOpenApi();
+        if (app.Environment.IsDevelopment())
+        {
+            app.MapScalarApiReference();
+        }
+
+        return app;
+    }
+}

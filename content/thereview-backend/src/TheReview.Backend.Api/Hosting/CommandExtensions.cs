@@ -1,0 +1,32 @@
+//#if (postgres)
+using TheReview.Backend.Api.Datastores;
+
+//#endif
+namespace TheReview.Backend.Api.Hosting;
+
+/// <summary>
+/// One binary, two jobs: serve the API, or run a one-shot command such as <c>migrate</c>
+/// (the production migration job runs it once, before any replica takes traffic).
+/// </summary>
+internal static class CommandExtensions
+{
+    public static async Task<int> RunOrExecuteCommandAsync(this WebApplication app, string[] args)
+    {
+        // Options such as --urls are the host's; a command is a leading bare word.
+        var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
+        switch (command)
+        {
+            case "serve":
+                await app.RunAsync();
+                return 0;
+//#if (postgres)
+            case "migrate":
+                await app.Services.MigrateDatabaseAsync();
+                return 0;
+//#endif
+            default:
+                throw new InvalidOperationException(
+                    $"Unknown command '{command}'. Run without a command to serve the API; see README.md, section Commands.");
+        }
+    }
+}

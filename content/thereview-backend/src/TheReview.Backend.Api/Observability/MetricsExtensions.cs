@@ -1,0 +1,19 @@
+using Prometheus;
+
+namespace TheReview.Backend.Api.Observability;
+
+/// <summary>
+/// Prometheus metrics at <c>/metrics</c>: HTTP (http_request_duration_seconds, ...), .NET runtime, and health-check status.
+/// The proxy keeps this path private; Prometheus scrapes the replicas directly on the backend network.
+/// </summary>
+internal static class MetricsExtensions
+{
+    public const string Path = "/metrics";
+
+    public static WebApplication UseMetricsEndpoint(this WebApplication app)
+    {
+        app.UseHttpMetrics();
+        app.MapMetrics(Path);
+        return app;
+    }
+}

@@ -1,0 +1,42 @@
+using Serilog;
+using TheReview.Backend.Api.Configuration;
+using TheReview.Backend.Api.Datastores;
+using TheReview.Backend.Api.Features;
+using TheReview.Backend.Api.Health;
+using TheReview.Backend.Api.Hosting;
+using TheReview.Backend.Api.Observability;
+
+Log.Logger = StartupLog.Create();
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+
+    builder.Configuration.AddSecretFiles();
+    builder.AddStructuredLogging();
+    builder.AddApiDefaults();
+    builder.AddHealth();
+    builder.AddDatastores();
+    builder.AddFeatures();
+
+    var app = builder.Build();
+
+    app.UseApiDefaults();
+    app.UseMetricsEndpoint();
+    app.MapHealthEndpoints();
+    app.MapApiReference();
+    app.MapFeatures();
+
+    return await app.RunOrExecuteCommandAsync(args);
+}
+catch (Exception exception) when (exception is not HostAbortedException)
+{
+    StartupLog.Fatal(exception);
+    return 1;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}
+
+/// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;

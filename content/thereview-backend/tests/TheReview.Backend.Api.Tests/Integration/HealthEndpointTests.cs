@@ -1,0 +1,49 @@
+using System.Net;
+using System.Text.Json;
+
+namespace TheReview.Backend.Api.Tests.Integration;
+
+public sealed class HealthEndpointTests(ServiceFixture service) : IClassFixture<ServiceFixture>
+{
+    [Theory]
+    [InlineData("/health")]
+    [InlineData("/health/live")]
+    public async Task Liveness_answers_200_without_calling_any_datastore(string path)
+    {
+        using var client = service.CreateClient();
+
+        var response = await client.GetAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Readiness_is_200_and_lists_every_datastore_when_all_are_up()
+    {
+        service.RequireAll();
+        using var client = service.CreateClient();
+
+        var response = await client.GetAsync("/health/ready", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var entries = body.RootElement.GetProperty("entries");
+        Assert.Equal("Healthy", body.RootElement.GetProperty("status").GetString());
+        foreach (var store in service.Datastores)
+        {
+            Assert.True(entries.TryGetProperty(store.HealthCheck, out _), $"readiness should check {store.Name}");
+        }
+    }
+
+    [Fact]
+    public async Task Metrics_are_exposed_in_prometheus_format()
+    {
+        using var client = service.CreateClient();
+        await client.GetAsync("/health", TestContext.Current.CancellationToken);
+
+        var metrics = await client.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+
+        Assert.Contains("http_request_duration_seconds", metrics, StringComparison.Ordinal);
+    }
+
+}
