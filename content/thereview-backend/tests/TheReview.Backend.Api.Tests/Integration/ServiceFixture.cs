@@ -17,7 +17,7 @@ namespace TheReview.Backend.Api.Tests.Integration;
 
 /// <summary>
 /// The API in process (WebApplicationFactory) against real datastores. Each test class gets its own
-/// PostgreSQL database, MongoDB database and Redis key prefix, so classes can share one server.
+/// databases and key prefix, so test classes can share one server of each kind.
 /// Set THEREVIEW_TEST_REQUIRE_DATASTORES=true (CI) to turn a missing datastore into a failure instead of a skip.
 /// </summary>
 public sealed class ServiceFixture : WebApplicationFactory<Program>, IAsyncLifetime

@@ -1,6 +1,6 @@
 namespace TheReview.Backend.Api.Features.Reviews;
 
-/// <summary>Without MongoDB the activity log is a structured log event per change.</summary>
+/// <summary>The activity log as one structured log event per change: the fallback when no document store is configured.</summary>
 internal sealed partial class LoggedReviewActivityLog(ILogger<LoggedReviewActivityLog> logger) : IReviewActivityLog
 {
     public Task RecordAsync(Guid reviewId, ReviewAction action, CancellationToken cancellationToken)

@@ -15,7 +15,7 @@ internal static class ReviewsFeature
         builder.Services.AddSingleton<MongoReviewActivityLog>();
         builder.Services.AddSingleton<IReviewActivityLog>(services => services.GetRequiredService<MongoReviewActivityLog>());
 //#endif
-        // Without Redis or MongoDB the feature still works: reads skip the cache, activity goes to the log.
+        // Fallbacks for the stores left out: reads skip the cache, activity goes to the log.
         builder.Services.TryAddSingleton<IReviewCache, NoReviewCache>();
         builder.Services.TryAddSingleton<IReviewActivityLog, LoggedReviewActivityLog>();
         return builder;

@@ -1,0 +1,49 @@
+namespace TheReview.Templates.Tests.Infrastructure;
+
+/// <summary>A repository written by the template, and the mechanics every spec needs on it: read, build, test, run.</summary>
+public sealed class GeneratedRepository(string directory, Scenario scenario)
+{
+    private static readonly string[] BuildOutput = ["bin", "obj", "TestResults"];
+    private readonly Lazy<Task<CommandResult>> build = new(() =>
+        Shell.DotNetAsync(["build", SolutionOf(directory), "-warnaserror", "-nodeReuse:false"], directory, timeout: TimeSpan.FromMinutes(8)));
+
+    public string Directory => directory;
+
+    public Scenario Scenario => scenario;
+
+    public string SolutionFile => SolutionOf(directory);
+
+    /// <summary>Every file the template wrote, as relative paths with forward slashes; build output excluded.</summary>
+    public IReadOnlyList<string> Files =>
+        [.. System.IO.Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(directory, path).Replace('\\', '/'))
+            .Where(path => !path.Split('/').Any(part => BuildOutput.Contains(part)))
+            .Order(StringComparer.Ordinal)];
+
+    public string PathOf(string relative) => Path.Combine(directory, relative);
+
+    public string Read(string relative) => File.ReadAllText(PathOf(relative));
+
+    public bool Exists(string relative) => File.Exists(PathOf(relative)) || System.IO.Directory.Exists(PathOf(relative));
+
+    /// <summary>The API project's build output, after <see cref="BuildAsync"/>.</summary>
+    public string ApiAssembly
+    {
+        get
+        {
+            var project = System.IO.Directory.GetFiles(Path.Combine(directory, "src"), "*.Api.csproj", SearchOption.AllDirectories).Single();
+            var name = Path.GetFileNameWithoutExtension(project);
+            return Path.Combine(Path.GetDirectoryName(project)!, "bin", "Debug", "net10.0", $"{name}.dll");
+        }
+    }
+
+    /// <summary><c>dotnet build -warnaserror</c> of the whole repository, once per run.</summary>
+    public Task<CommandResult> BuildAsync() => build.Value;
+
+    /// <summary>Runs the repository's own tests (after the build), with the given environment.</summary>
+    public Task<CommandResult> TestAsync(IReadOnlyDictionary<string, string?> environment) =>
+        Shell.DotNetAsync(["test", "--solution", SolutionFile, "--no-build"], directory, environment, TimeSpan.FromMinutes(8));
+
+    private static string SolutionOf(string directory) =>
+        System.IO.Directory.GetFiles(directory, "*.slnx").Single();
+}

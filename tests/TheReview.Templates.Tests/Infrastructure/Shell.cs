@@ -1,0 +1,77 @@
+using System.Text;
+using CliWrap;
+using CliWrap.Buffered;
+
+namespace TheReview.Templates.Tests.Infrastructure;
+
+/// <summary>What a finished command printed and returned.</summary>
+public sealed record CommandResult(string Command, int ExitCode, string StandardOutput, string StandardError)
+{
+    public string Output => StandardOutput + StandardError;
+
+    /// <summary>Fails the test with the command's output unless it exited 0.</summary>
+    public CommandResult EnsureSuccess()
+    {
+        Assert.True(ExitCode == 0, $"`{Command}` exited {ExitCode}:\n{Tail(Output, 6000)}");
+        return this;
+    }
+
+    private static string Tail(string text, int length) => text.Length <= length ? text : "..." + text[^length..];
+}
+
+/// <summary>Runs external programs with a bound on their time, never through a shell.</summary>
+public static class Shell
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
+
+    public static async Task<CommandResult> RunAsync(
+        string program,
+        IEnumerable<string> arguments,
+        string? workingDirectory = null,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        TimeSpan? timeout = null)
+    {
+        var args = arguments.ToList();
+        using var deadline = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, TestContext.Current.CancellationToken);
+        var command = Cli.Wrap(program)
+            .WithArguments(args)
+            .WithWorkingDirectory(workingDirectory ?? Directory.GetCurrentDirectory())
+            .WithEnvironmentVariables(environment ?? new Dictionary<string, string?>())
+            .WithValidation(CommandResultValidation.None);
+        var text = $"{program} {string.Join(' ', args)}";
+        try
+        {
+            var result = await command.ExecuteBufferedAsync(Encoding.UTF8, Encoding.UTF8, linked.Token);
+            return new CommandResult(text, result.ExitCode, result.StandardOutput, result.StandardError);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            throw new TimeoutException($"`{text}` did not finish within {timeout ?? DefaultTimeout}.");
+        }
+    }
+
+    /// <summary>Runs the .NET CLI with telemetry, logos and lingering build servers switched off.</summary>
+    public static Task<CommandResult> DotNetAsync(
+        IEnumerable<string> arguments,
+        string? workingDirectory = null,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        TimeSpan? timeout = null)
+    {
+        var variables = new Dictionary<string, string?>
+        {
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_NOLOGO"] = "1",
+            ["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1",
+            ["MSBUILDDISABLENODEREUSE"] = "1",
+            ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0",
+            ["NUGET_XMLDOC_MODE"] = "skip",
+        };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            variables[key] = value;
+        }
+
+        return RunAsync("dotnet", arguments, workingDirectory, variables, timeout);
+    }
+}

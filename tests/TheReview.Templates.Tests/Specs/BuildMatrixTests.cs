@@ -1,0 +1,60 @@
+using System.Text.RegularExpressions;
+
+namespace TheReview.Templates.Tests.Specs;
+
+/// <summary>Each cell of the pairwise option matrix builds with warnings as errors and passes its own tests.</summary>
+[Collection(SerialBuilds.Name)]
+public sealed partial class BuildMatrixTests(TemplateHive hive)
+{
+    /// <summary>The datastores .ci/run provides as servers; their tests must run, never skip.</summary>
+    private static readonly string[] ServerDatastores = ["postgres", "redis"];
+
+    [Fact]
+    public void The_matrix_covers_every_pair_of_option_values()
+    {
+        var missing = PairwiseMatrix.RequiredPairs()
+            .Where(pair => !PairwiseMatrix.Cells.Any(cell =>
+                cell.OptionValue(PairwiseMatrix.Factors[pair.A].Option) == pair.ValueA &&
+                cell.OptionValue(PairwiseMatrix.Factors[pair.B].Option) == pair.ValueB))
+            .ToList();
+
+        Assert.Empty(missing);
+        Assert.InRange(PairwiseMatrix.Cells.Count, 6, 10);
+    }
+
+    [Theory]
+    [MemberData(nameof(PairwiseMatrix.CellIds), MemberType = typeof(PairwiseMatrix))]
+    public async Task Cell_builds_without_warnings_and_passes_its_own_tests(string cell)
+    {
+        var scenario = PairwiseMatrix.ById(cell);
+        var required = ServerDatastores.Where(scenario.Has).ToList();
+        var environment = new Dictionary<string, string?>
+        {
+            [TestServices.PostgresVariable] = scenario.Has("postgres") ? TestServices.Postgres : null,
+            [TestServices.RedisVariable] = scenario.Has("redis") ? TestServices.Redis : null,
+            [TestServices.MongoVariable] = TestServices.Mongo,
+            ["THEREVIEW_TEST_REQUIRE_DATASTORES"] = string.Join(',', required),
+            ["TESTCONTAINERS_RYUK_DISABLED"] = "true",
+        };
+        var repository = await hive.InstantiateAsync(scenario);
+
+        (await repository.BuildAsync()).EnsureSuccess();
+        var tests = (await repository.TestAsync(environment)).EnsureSuccess();
+
+        var summary = Summary().Match(tests.StandardOutput);
+        Assert.True(summary.Success, tests.StandardOutput);
+        Assert.Equal("0", summary.Groups["failed"].Value);
+        Assert.True(int.Parse(summary.Groups["succeeded"].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, tests.StandardOutput);
+        TestContext.Current.SendDiagnosticMessage($"{cell}: {summary.Value.ReplaceLineEndings(" ")}");
+    }
+
+    [GeneratedRegex(@"total: (?<total>\d+)\s+failed: (?<failed>\d+)\s+succeeded: (?<succeeded>\d+)\s+skipped: (?<skipped>\d+)")]
+    private static partial Regex Summary();
+}
+
+/// <summary>Builds and running services share the two cores: one at a time.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SerialBuilds
+{
+    public const string Name = "builds";
+}

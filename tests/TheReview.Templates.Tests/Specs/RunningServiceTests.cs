@@ -1,0 +1,183 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace TheReview.Templates.Tests.Specs;
+
+/// <summary>
+/// The generated API as a process against real PostgreSQL and Redis servers that the test owns,
+/// so it can stop and start them. Generated with MongoDB off: this machine has no MongoDB server.
+/// </summary>
+[Collection(SerialBuilds.Name)]
+public sealed class RunningServiceTests(RunningServiceFixture service) : IClassFixture<RunningServiceFixture>
+{
+    [Fact]
+    public async Task Migrations_apply_on_an_empty_database()
+    {
+        var database = await service.NewDatabaseAsync();
+
+        var migrate = await ApiProcess.RunCommandAsync(service.WithoutMongo.ApiAssembly, service.Environment(database), "migrate");
+
+        migrate.EnsureSuccess();
+        Assert.Equal(1, await service.Postgres.ScalarAsync(database, "SELECT count(*) FROM \"__EFMigrationsHistory\""));
+        Assert.Equal(0, await service.Postgres.ScalarAsync(database, "SELECT count(*) FROM reviews"));
+    }
+
+    [Fact]
+    public async Task Health_levels_answer_and_readiness_follows_postgres_down_and_up()
+    {
+        await using var api = await service.StartAsync(service.WithoutMongo);
+
+        Assert.Equal(HttpStatusCode.OK, await api.StatusAsync("/health"));
+        Assert.Equal(HttpStatusCode.OK, await api.StatusAsync("/health/live"));
+        Assert.Equal(HttpStatusCode.OK, await api.StatusAsync("/health/ready"));
+
+        await service.Postgres.StopAsync();
+        try
+        {
+            var down = await Poll.UntilAsync(async () => await api.StatusAsync("/health/ready") == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(15), "readiness 503");
+            var report = await ReadinessAsync(api);
+            Assert.Equal("Unhealthy", report.GetProperty("entries").GetProperty("postgres").GetProperty("status").GetString());
+            Assert.Equal("Healthy", report.GetProperty("entries").GetProperty("redis").GetProperty("status").GetString());
+            Assert.DoesNotContain("exception", report.GetProperty("entries").GetProperty("postgres").GetRawText(), StringComparison.OrdinalIgnoreCase);
+            Assert.Equal(HttpStatusCode.OK, await api.StatusAsync("/health/live"));
+            TestContext.Current.SendDiagnosticMessage($"readiness turned 503 {down.TotalMilliseconds:F0} ms after PostgreSQL stopped");
+        }
+        finally
+        {
+            await service.Postgres.StartAgainAsync();
+        }
+
+        var up = await Poll.UntilAsync(async () => await api.StatusAsync("/health/ready") == HttpStatusCode.OK, TimeSpan.FromSeconds(15), "readiness back to 200");
+        TestContext.Current.SendDiagnosticMessage($"readiness back to 200 {up.TotalMilliseconds:F0} ms after PostgreSQL started");
+        Assert.False(api.HasExited);
+    }
+
+    [Fact]
+    public async Task Readiness_is_503_naming_mongo_when_mongo_is_configured_but_unreachable()
+    {
+        await using var api = await service.StartAsync(service.Default, mongo: $"mongodb://127.0.0.1:{FreePort.Next()}/orders");
+
+        Assert.Equal(HttpStatusCode.OK, await api.StatusAsync("/health/live"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, await api.StatusAsync("/health/ready"));
+        var entries = (await ReadinessAsync(api)).GetProperty("entries");
+        Assert.Equal("Unhealthy", entries.GetProperty("mongo").GetProperty("status").GetString());
+        Assert.Equal("Healthy", entries.GetProperty("postgres").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Readiness_is_200_with_a_reachable_mongo()
+    {
+        var mongo = TestServices.Mongo;
+        if (mongo is null)
+        {
+            Assert.Skip($"No MongoDB server on this machine: set {TestServices.MongoVariable} to run the MongoDB-positive paths");
+        }
+
+        await using var api = await service.StartAsync(service.Default, mongo);
+
+        Assert.Equal(HttpStatusCode.OK, await api.StatusAsync("/health/ready"));
+    }
+
+    [Fact]
+    public async Task Metrics_carry_http_durations_and_health_check_status()
+    {
+        await using var api = await service.StartAsync(service.WithoutMongo);
+        await api.StatusAsync("/health/ready");
+
+        var metrics = await Poll.UntilAsync(
+            async () => (await api.Client.GetStringAsync("/metrics")).Contains("aspnetcore_healthcheck_status", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10), "health-check status metric");
+        var text = await api.Client.GetStringAsync("/metrics");
+
+        Assert.Contains("http_request_duration_seconds", text, StringComparison.Ordinal);
+        Assert.Contains("aspnetcore_healthcheck_status{name=\"postgres\"} 1", text, StringComparison.Ordinal);
+        Assert.True(metrics < TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task The_reviews_sample_creates_reads_from_cache_and_lists()
+    {
+        await using var api = await service.StartAsync(service.WithoutMongo);
+        var review = new { subject = "Espresso machine", author = "ana", rating = 5, text = "Great crema." };
+
+        using var created = await api.Client.PostAsJsonAsync("/api/reviews", review);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+
+        Assert.Equal("MISS", await CacheHeaderAsync(api, id!));
+        Assert.Equal("HIT", await CacheHeaderAsync(api, id!));
+        var page = await api.Client.GetFromJsonAsync<JsonElement>("/api/reviews");
+        Assert.Contains(page.GetProperty("items").EnumerateArray(), item => item.GetProperty("id").GetString() == id);
+    }
+
+    private static async Task<string> CacheHeaderAsync(ApiProcess api, string id)
+    {
+        using var response = await api.Client.GetAsync($"/api/reviews/{id}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return response.Headers.GetValues("X-Cache").Single();
+    }
+
+    private static async Task<JsonElement> ReadinessAsync(ApiProcess api)
+    {
+        using var response = await api.Client.GetAsync("/health/ready");
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+}
+
+/// <summary>The two builds the running tests use, and the PostgreSQL and Redis servers they own.</summary>
+public sealed class RunningServiceFixture(TemplateHive hive) : IAsyncLifetime
+{
+    public GeneratedRepository Default { get; private set; } = null!;
+
+    public GeneratedRepository WithoutMongo { get; private set; } = null!;
+
+    public PrivatePostgres Postgres { get; private set; } = null!;
+
+    public PrivateRedis Redis { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Default = await hive.InstantiateAsync(Scenario.Default);
+        WithoutMongo = await hive.InstantiateAsync(Scenario.WithoutMongo);
+        (await Default.BuildAsync()).EnsureSuccess();
+        (await WithoutMongo.BuildAsync()).EnsureSuccess();
+        Postgres = await PrivatePostgres.StartAsync();
+        Redis = await PrivateRedis.StartAsync();
+    }
+
+    public async Task<string> NewDatabaseAsync()
+    {
+        var database = $"orders_{Guid.NewGuid():N}";
+        await Postgres.CreateDatabaseAsync(database);
+        return database;
+    }
+
+    public Dictionary<string, string?> Environment(string database, string? mongo = null) => new()
+    {
+        ["ConnectionStrings__Postgres"] = Postgres.ConnectionString(database),
+        ["ConnectionStrings__Redis"] = Redis.ConnectionString,
+        ["ConnectionStrings__Mongo"] = mongo,
+    };
+
+    /// <summary>Migrates a fresh database and starts the API of the given build on it.</summary>
+    public async Task<ApiProcess> StartAsync(GeneratedRepository build, string? mongo = null)
+    {
+        var environment = Environment(await NewDatabaseAsync(), mongo);
+        (await ApiProcess.RunCommandAsync(build.ApiAssembly, environment, "migrate")).EnsureSuccess();
+        return await ApiProcess.StartAsync(build.ApiAssembly, environment);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Postgres is not null)
+        {
+            await Postgres.DisposeAsync();
+        }
+
+        if (Redis is not null)
+        {
+            await Redis.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Json.Schema;
+
+namespace TheReview.Templates.Tests.Specs;
+
+/// <summary>The template's configuration is valid and offers every documented option.</summary>
+public sealed class TemplateManifestTests(TemplateHive hive)
+{
+    /// <summary>The long option names that docs, scripts and CI rely on, with their defaults.</summary>
+    public static TheoryData<string, string> DocumentedOptions => new()
+    {
+        { "postgres", "true" },
+        { "mongo", "true" },
+        { "redis", "true" },
+        { "admin-uis", "true" },
+        { "monitoring", "true" },
+        { "replicas", "3" },
+        { "setup", "full" },
+        { "sample", "true" },
+        { "skip-restore", "false" },
+    };
+
+    [Theory]
+    [InlineData("template.json", "template.schema.json")]
+    [InlineData("dotnetcli.host.json", "dotnetcli.host.schema.json")]
+    [InlineData("ide.host.json", "ide.host.schema.json")]
+    public void Template_files_are_valid_against_their_schemas(string file, string schemaFile)
+    {
+        var schema = JsonSchema.FromText(AsDraft7(File.ReadAllText(Path.Combine(PackPaths.SchemasDirectory, schemaFile))));
+        using var instance = JsonDocument.Parse(File.ReadAllText(Path.Combine(PackPaths.TemplateConfigDirectory, file)));
+
+        var result = schema.Evaluate(instance.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+
+        Assert.True(result.IsValid, string.Join('\n', (result.Details ?? []).Where(d => d.Errors is not null)
+            .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"))));
+    }
+
+    /// <summary>
+    /// The CLI host schema is draft-04, which the validator does not implement. It uses none of the keywords whose
+    /// meaning changed after draft-04 (exclusiveMinimum/Maximum), so it is evaluated as draft-07 with <c>id</c> as <c>$id</c>.
+    /// </summary>
+    private static string AsDraft7(string schema)
+    {
+        var node = JsonNode.Parse(schema)!.AsObject();
+        if (node["$schema"]?.GetValue<string>() != "http://json-schema.org/draft-04/schema#")
+        {
+            return schema;
+        }
+
+        Assert.DoesNotContain("exclusiveM", schema, StringComparison.Ordinal);
+        node["$schema"] = "http://json-schema.org/draft-07/schema#";
+        if (node.Remove("id", out var id))
+        {
+            node["$id"] = id;
+        }
+
+        return node.ToJsonString();
+    }
+
+    [Fact]
+    public void The_template_requires_sdk_10_0_100_or_later()
+    {
+        var constraint = TemplateManifest.Template["constraints"]!["sdk"]!;
+
+        Assert.Equal("sdk-version", constraint["type"]!.GetValue<string>());
+        Assert.StartsWith("[10.0.100", constraint["args"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_option_has_a_long_name_a_short_alias_and_help_text()
+    {
+        var cli = TemplateManifest.DotNetCliHost["symbolInfo"]!.AsObject();
+
+        Assert.All(TemplateManifest.Parameters, parameter =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(parameter.Symbol["description"]?.GetValue<string>()), $"{parameter.Name} has no description");
+            Assert.True(cli.ContainsKey(parameter.Name), $"{parameter.Name} has no CLI names");
+            Assert.False(string.IsNullOrWhiteSpace(cli[parameter.Name]!["longName"]?.GetValue<string>()));
+            Assert.False(string.IsNullOrWhiteSpace(cli[parameter.Name]!["shortName"]?.GetValue<string>()));
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(DocumentedOptions))]
+    public async Task Help_shows_each_option_with_its_default(string option, string defaultValue)
+    {
+        var help = (await hive.NewAsync(["--help"])).EnsureSuccess().StandardOutput;
+
+        var start = help.IndexOf($"--{option} ", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"--{option} is not in the help:\n{help}");
+        var next = help.IndexOf("\n  -", start, StringComparison.Ordinal);
+        var block = next < 0 ? help[start..] : help[start..next];
+        Assert.Contains($"Default: {defaultValue}", block, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_pack_version_is_recorded_in_every_generated_repository()
+    {
+        var repository = await hive.InstantiateAsync(Scenario.Default);
+
+        Assert.Contains($"\"packVersion\": \"{TemplateManifest.PackVersion}\"", repository.Read("thereview.json"), StringComparison.Ordinal);
+    }
+}
