@@ -27,7 +27,9 @@ public sealed class TemplateManifestTests(TemplateHive hive)
     [InlineData("ide.host.json", "ide.host.schema.json")]
     public void Template_files_are_valid_against_their_schemas(string file, string schemaFile)
     {
-        var schema = JsonSchema.FromText(AsDraft7(File.ReadAllText(Path.Combine(PackPaths.SchemasDirectory, schemaFile))));
+        var schema = JsonSchema.FromText(
+            AsDraft7(File.ReadAllText(Path.Combine(PackPaths.SchemasDirectory, schemaFile))),
+            new BuildOptions { SchemaRegistry = new SchemaRegistry() });
         using var instance = JsonDocument.Parse(File.ReadAllText(Path.Combine(PackPaths.TemplateConfigDirectory, file)));
 
         var result = schema.Evaluate(instance.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
@@ -36,9 +38,21 @@ public sealed class TemplateManifestTests(TemplateHive hive)
             .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"))));
     }
 
+    [Fact]
+    public void The_schema_check_rejects_a_template_without_identity()
+    {
+        var schema = JsonSchema.FromText(File.ReadAllText(Path.Combine(PackPaths.SchemasDirectory, "template.schema.json")), new BuildOptions { SchemaRegistry = new SchemaRegistry() });
+        var broken = TemplateManifest.Template;
+        broken.Remove("identity");
+        using var instance = JsonDocument.Parse(broken.ToJsonString());
+
+        Assert.False(schema.Evaluate(instance.RootElement).IsValid);
+    }
+
     /// <summary>
     /// The CLI host schema is draft-04, which the validator does not implement. It uses none of the keywords whose
-    /// meaning changed after draft-04 (exclusiveMinimum/Maximum), so it is evaluated as draft-07 with <c>id</c> as <c>$id</c>.
+    /// meaning changed after draft-04 (exclusiveMinimum/Maximum), so it is evaluated as draft-07; its draft-04 <c>id</c>
+    /// is dropped, as its only reference is document-local.
     /// </summary>
     private static string AsDraft7(string schema)
     {
@@ -50,10 +64,7 @@ public sealed class TemplateManifestTests(TemplateHive hive)
 
         Assert.DoesNotContain("exclusiveM", schema, StringComparison.Ordinal);
         node["$schema"] = "http://json-schema.org/draft-07/schema#";
-        if (node.Remove("id", out var id))
-        {
-            node["$id"] = id;
-        }
+        node.Remove("id");
 
         return node.ToJsonString();
     }

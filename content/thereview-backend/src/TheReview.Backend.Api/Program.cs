@@ -6,6 +6,11 @@ using TheReview.Backend.Api.Health;
 using TheReview.Backend.Api.Hosting;
 using TheReview.Backend.Api.Observability;
 
+if (SelfProbe.IsRequested(args))
+{
+    return await SelfProbe.RunAsync();
+}
+
 Log.Logger = StartupLog.Create();
 try
 {

@@ -5,15 +5,15 @@ internal static class DatastoreExtensions
 {
     public static WebApplicationBuilder AddDatastores(this WebApplicationBuilder builder)
     {
-//#if (postgres)
+        //#if (postgres)
         builder.AddPostgres();
-//#endif
-//#if (mongo)
+        //#endif
+        //#if (mongo)
         builder.AddMongo();
-//#endif
-//#if (redis)
+        //#endif
+        //#if (redis)
         builder.AddRedis();
-//#endif
+        //#endif
         return builder;
     }
 }

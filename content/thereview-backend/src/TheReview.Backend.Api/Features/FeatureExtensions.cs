@@ -1,7 +1,3 @@
-//#if (reviews)
-using TheReview.Backend.Api.Features.Reviews;
-
-//#endif
 namespace TheReview.Backend.Api.Features;
 
 /// <summary>The service's features: add one line per feature to each method.</summary>
@@ -9,17 +5,17 @@ internal static class FeatureExtensions
 {
     public static WebApplicationBuilder AddFeatures(this WebApplicationBuilder builder)
     {
-//#if (reviews)
+        //#if (reviews)
         builder.AddReviews();
-//#endif
+        //#endif
         return builder;
     }
 
     public static IEndpointRouteBuilder MapFeatures(this IEndpointRouteBuilder endpoints)
     {
-//#if (reviews)
+        //#if (reviews)
         endpoints.MapReviews();
-//#endif
+        //#endif
         return endpoints;
     }
 }

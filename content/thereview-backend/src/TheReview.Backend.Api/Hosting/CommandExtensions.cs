@@ -1,7 +1,3 @@
-//#if (postgres)
-using TheReview.Backend.Api.Datastores;
-
-//#endif
 namespace TheReview.Backend.Api.Hosting;
 
 /// <summary>
@@ -19,11 +15,11 @@ internal static class CommandExtensions
             case "serve":
                 await app.RunAsync();
                 return 0;
-//#if (postgres)
+            //#if (postgres)
             case "migrate":
-                await app.Services.MigrateDatabaseAsync();
+                await Datastores.PostgresExtensions.MigrateDatabaseAsync(app.Services);
                 return 0;
-//#endif
+            //#endif
             default:
                 throw new InvalidOperationException(
                     $"Unknown command '{command}'. Run without a command to serve the API; see README.md, section Commands.");

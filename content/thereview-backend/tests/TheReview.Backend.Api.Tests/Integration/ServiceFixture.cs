@@ -1,17 +1,5 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-//#if (postgres)
-using Npgsql;
-using TheReview.Backend.Api.Datastores;
-using Testcontainers.PostgreSql;
-//#endif
-//#if (mongo)
-using MongoDB.Driver;
-using Testcontainers.MongoDb;
-//#endif
-//#if (redis)
-using Testcontainers.Redis;
-//#endif
 
 namespace TheReview.Backend.Api.Tests.Integration;
 
@@ -30,27 +18,27 @@ public sealed class ServiceFixture : WebApplicationFactory<Program>, IAsyncLifet
         ["Serilog:MinimumLevel:Default"] = "Warning",
     };
 
-//#if (postgres)
+    //#if (postgres)
     public TestDatastore Postgres { get; } = new("PostgreSQL", "postgres", "THEREVIEW_TEST_POSTGRES", () =>
     {
         var container = new PostgreSqlBuilder("postgres:15").Build();
         return (container, container.GetConnectionString);
     });
-//#endif
-//#if (mongo)
+    //#endif
+    //#if (mongo)
     public TestDatastore Mongo { get; } = new("MongoDB", "mongo", "THEREVIEW_TEST_MONGODB", () =>
     {
         var container = new MongoDbBuilder("mongo:7.0").Build();
         return (container, container.GetConnectionString);
     });
-//#endif
-//#if (redis)
+    //#endif
+    //#if (redis)
     public TestDatastore Redis { get; } = new("Redis", "redis", "THEREVIEW_TEST_REDIS", () =>
     {
         var container = new RedisBuilder("redis:7").Build();
         return (container, container.GetConnectionString);
     });
-//#endif
+    //#endif
 
     public IEnumerable<TestDatastore> Datastores =>
     [
@@ -68,26 +56,26 @@ public sealed class ServiceFixture : WebApplicationFactory<Program>, IAsyncLifet
     public async ValueTask InitializeAsync()
     {
         await Task.WhenAll(Datastores.Select(store => store.StartAsync()));
-//#if (postgres)
+        //#if (postgres)
         settings["ConnectionStrings:Postgres"] = Postgres.ConnectionString is { } postgres
             ? new NpgsqlConnectionStringBuilder(postgres) { Database = isolation }.ConnectionString
             : "Host=127.0.0.1;Port=1;Database=unavailable;Timeout=1";
-//#endif
-//#if (mongo)
+        //#endif
+        //#if (mongo)
         settings["ConnectionStrings:Mongo"] = Mongo.ConnectionString is { } mongo
             ? new MongoUrlBuilder(mongo) { DatabaseName = isolation }.ToString()
             : "mongodb://127.0.0.1:1/unavailable?serverSelectionTimeoutMS=300&connectTimeoutMS=300";
-//#endif
-//#if (redis)
+        //#endif
+        //#if (redis)
         settings["ConnectionStrings:Redis"] = Redis.ConnectionString ?? "127.0.0.1:1";
         settings["Redis:KeyPrefix"] = $"{isolation}:";
-//#endif
-//#if (postgres)
+        //#endif
+        //#if (postgres)
         if (Postgres.ConnectionString is not null)
         {
-            await Services.MigrateDatabaseAsync();
+            await Api.Datastores.PostgresExtensions.MigrateDatabaseAsync(Services);
         }
-//#endif
+        //#endif
     }
 
     /// <summary>Skips the calling test, with the reason, unless every named datastore is reachable.</summary>
@@ -122,13 +110,13 @@ public sealed class ServiceFixture : WebApplicationFactory<Program>, IAsyncLifet
 
     public override async ValueTask DisposeAsync()
     {
-//#if (postgres)
+        //#if (postgres)
         if (Postgres.ConnectionString is not null)
         {
             await using var scope = Services.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<Data.AppDbContext>().Database.EnsureDeletedAsync();
         }
-//#endif
+        //#endif
         await base.DisposeAsync();
         foreach (var store in Datastores)
         {

@@ -2,8 +2,9 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using TheReview.Backend.Api.Data;
+using TheReview.Backend.Api.Features.Reviews;
 
-namespace TheReview.Backend.Api.Features.Reviews;
+namespace TheReview.Backend.Api.Features;
 
 /// <summary>
 /// The reviews sample: PostgreSQL holds the reviews, the cache serves repeated reads (cache-aside,
@@ -21,9 +22,9 @@ internal static class ReviewEndpoints
         reviews.MapPost("/", CreateAsync).WithName("CreateReview");
         reviews.MapPut("/{id}", UpdateAsync).WithName("UpdateReview");
         reviews.MapDelete("/{id}", DeleteAsync).WithName("DeleteReview");
-//#if (mongo)
+        //#if (mongo)
         reviews.MapGet("/{id}/activity", ListActivityAsync).WithName("ListReviewActivity");
-//#endif
+        //#endif
         return endpoints;
     }
 
@@ -113,12 +114,12 @@ internal static class ReviewEndpoints
         await activity.RecordAsync(id, ReviewAction.Deleted, cancellationToken);
         return TypedResults.NoContent();
     }
-//#if (mongo)
+    //#if (mongo)
 
     private static async Task<Ok<IReadOnlyList<ReviewActivity>>> ListActivityAsync(
         Guid id, MongoReviewActivityLog activity, CancellationToken cancellationToken) =>
         TypedResults.Ok(await activity.ListAsync(id, cancellationToken));
-//#endif
+    //#endif
 
     // PostgreSQL keeps microseconds; answering with the stored precision keeps responses and reads equal.
     private static DateTimeOffset Now(TimeProvider clock)
