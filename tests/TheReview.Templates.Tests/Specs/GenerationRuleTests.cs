@@ -48,6 +48,21 @@ public sealed partial class GenerationRuleTests(TemplateHive hive)
 
     [Theory]
     [MemberData(nameof(Scenario.SnapshottedIds), MemberType = typeof(Scenario))]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Shell_scripts_are_executable(string scenario)
+    {
+        var repository = await hive.InstantiateAsync(Scenario.ById(scenario));
+
+        var scripts = repository.Files.Where(path => path.EndsWith(".sh", StringComparison.Ordinal)).ToList();
+
+        Assert.Contains("docker-entrypoint.sh", scripts);
+        Assert.All(scripts, script => Assert.True(
+            File.GetUnixFileMode(repository.PathOf(script)).HasFlag(UnixFileMode.UserExecute),
+            $"{script} is not executable"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Scenario.SnapshottedIds), MemberType = typeof(Scenario))]
     public async Task The_options_are_recorded_in_thereview_json(string scenario)
     {
         var definition = Scenario.ById(scenario);
