@@ -44,6 +44,28 @@ public sealed class GeneratedRepository(string directory, Scenario scenario)
     public Task<CommandResult> TestAsync(IReadOnlyDictionary<string, string?> environment) =>
         Shell.DotNetAsync(["test", "--solution", SolutionFile, "--no-build"], directory, environment, TimeSpan.FromMinutes(8));
 
+    /// <summary>A private copy, for checks that write files (secrets, certificates) next to the generated ones.</summary>
+    public GeneratedRepository Copy()
+    {
+        var target = Path.Combine(PackPaths.NewTempDirectory("copy"), Path.GetFileName(directory));
+        foreach (var file in Files)
+        {
+            var destination = Path.Combine(target, file);
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            File.Copy(PathOf(file), destination);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(destination, File.GetUnixFileMode(PathOf(file)));
+            }
+        }
+
+        return new GeneratedRepository(target, scenario);
+    }
+
+    /// <summary>Runs a program in the repository's folder.</summary>
+    public Task<CommandResult> RunAsync(string program, params string[] arguments) =>
+        Shell.RunAsync(program, arguments, directory, timeout: TimeSpan.FromMinutes(2));
+
     private static string SolutionOf(string directory) =>
         System.IO.Directory.GetFiles(directory, "*.slnx").Single();
 }

@@ -10,17 +10,38 @@ public sealed record Scenario(string Id, string Name, IReadOnlyList<string> Opti
     public static readonly Scenario NoDatastores = new("no-datastores", "Orders", ["--postgres", "false", "--mongo", "false", "--redis", "false"]);
     public static readonly Scenario NoSample = new("no-sample", "Orders", ["--sample", "false"]);
     public static readonly Scenario DottedName = new("dotted-name", "Contoso.Orders", []);
+    public static readonly Scenario DevSetup = new("setup-dev", "Orders", ["--setup", "dev"]);
+    public static readonly Scenario ProdSetup = new("setup-prod", "Orders", ["--setup", "prod", "--replicas", "5"]);
+    public static readonly Scenario NoAdminUis = new("no-admin-uis", "Orders", ["--admin-uis", "false"]);
+    public static readonly Scenario NoMonitoring = new("no-monitoring", "Orders", ["--monitoring", "false"]);
 
     /// <summary>Every datastore this machine can run (no MongoDB server here).</summary>
     public static readonly Scenario WithoutMongo = new("without-mongo", "Orders", ["--mongo", "false"]);
 
     /// <summary>The scenarios with approved snapshots.</summary>
     public static readonly IReadOnlyList<Scenario> Snapshotted =
-        [Default, PostgresOnly, MongoOnly, RedisOnly, NoDatastores, NoSample, DottedName];
+        [Default, PostgresOnly, MongoOnly, RedisOnly, NoDatastores, NoSample, DottedName, DevSetup, ProdSetup, NoAdminUis, NoMonitoring];
 
     public static TheoryData<string> SnapshottedIds => [.. Snapshotted.Select(s => s.Id)];
 
+    /// <summary>Scenarios with the development stack (setup full or dev).</summary>
+    public static TheoryData<string> DevStackIds => [.. Snapshotted.Where(s => s.HasDevStack).Select(s => s.Id)];
+
+    /// <summary>Scenarios with the production stack (setup full or prod).</summary>
+    public static TheoryData<string> ProdStackIds => [.. Snapshotted.Where(s => s.HasProdStack).Select(s => s.Id)];
+
+    /// <summary>Scenarios with the production stack and monitoring.</summary>
+    public static TheoryData<string> MonitoringIds => [.. Snapshotted.Where(s => s.HasProdStack && s.Has("monitoring")).Select(s => s.Id)];
+
+    public string Setup => OptionValue("setup") ?? "full";
+
+    public bool HasDevStack => Setup is "full" or "dev";
+
+    public bool HasProdStack => Setup is "full" or "prod";
+
     public static Scenario ById(string id) => Snapshotted.Single(s => s.Id == id);
+
+    public int Replicas => int.Parse(OptionValue("replicas") ?? "3", System.Globalization.CultureInfo.InvariantCulture);
 
     public bool Has(string option) => OptionValue(option) != "false";
 

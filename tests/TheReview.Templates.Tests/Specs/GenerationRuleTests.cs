@@ -77,8 +77,10 @@ public sealed partial class GenerationRuleTests(TemplateHive hive)
             Assert.Equal(definition.Has(option), options.GetProperty(option).GetBoolean());
         }
 
-        Assert.Equal(3, options.GetProperty("replicas").GetInt32());
-        Assert.Equal("full", options.GetProperty("setup").GetString());
+        Assert.Equal(definition.Replicas, options.GetProperty("replicas").GetInt32());
+        Assert.Equal(definition.Setup, options.GetProperty("setup").GetString());
+        Assert.Equal(definition.Has("admin-uis"), options.GetProperty("adminUis").GetBoolean());
+        Assert.Equal(definition.Has("monitoring"), options.GetProperty("monitoring").GetBoolean());
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using TheReview.Backend.Api.Data;
@@ -23,7 +24,12 @@ internal static class PostgresExtensions
             services => services.GetRequiredService<IOptions<PostgresOptions>>().Value.BuildConnectionString(),
             name: "postgres",
             tags: [HealthTags.Ready],
-            timeout: builder.Configuration.GetValue($"{HealthOptions.Section}:{nameof(HealthOptions.CheckTimeout)}", new HealthOptions().CheckTimeout));
+            timeout: builder.Configuration.GetValue($"{HealthOptions.Section}:{nameof(HealthOptions.CheckTimeout)}", new HealthOptions().CheckTimeout))
+            .AddCheck<PendingMigrationsHealthCheck>(
+                "postgres-migrations",
+                tags: [HealthTags.Ready],
+                timeout: builder.Configuration.GetValue($"{HealthOptions.Section}:{nameof(HealthOptions.CheckTimeout)}", new HealthOptions().CheckTimeout));
+        builder.Services.AddSingleton<PendingMigrationsHealthCheck>();
         return builder;
     }
 
@@ -48,5 +54,29 @@ public sealed class PostgresOptions : DatastoreOptions
         }
 
         return connection.ConnectionString;
+    }
+}
+
+/// <summary>
+/// Not ready until the migration job has brought the schema up to date, so no replica serves an old schema.
+/// Migrations never go away while the process runs, so once current it stops asking the database.
+/// </summary>
+internal sealed class PendingMigrationsHealthCheck(IServiceScopeFactory scopes) : IHealthCheck
+{
+    private volatile bool schemaCurrent;
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (schemaCurrent)
+        {
+            return HealthCheckResult.Healthy("The schema is current.");
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var pending = (await scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.GetPendingMigrationsAsync(cancellationToken)).Count();
+        schemaCurrent = pending == 0;
+        return schemaCurrent
+            ? HealthCheckResult.Healthy("The schema is current.")
+            : new HealthCheckResult(context.Registration.FailureStatus, $"{pending} migrations are pending; run the migrate command.");
     }
 }

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Dumps the PostgreSQL database to backups/postgres-<UTC time>.dump (pg_dump custom format).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
+load_env
+
+container=$(container_of postgres)
+mkdir -p backups
+file="backups/postgres-$(timestamp).dump"
+docker exec "$container" sh -c 'pg_dump --format=custom --username="$POSTGRES_USER" --dbname="$POSTGRES_DB"' > "${file}.partial"
+mv "${file}.partial" "$file"
+echo "$file"

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Saves the Redis dataset and copies it to backups/redis-<UTC time>.rdb.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
+load_env
+
+container=$(container_of redis)
+docker exec "$container" sh -c '[ -r /run/secrets/redis_password ] && REDISCLI_AUTH=$(cat /run/secrets/redis_password); export REDISCLI_AUTH; redis-cli SAVE' >/dev/null
+mkdir -p backups
+file="backups/redis-$(timestamp).rdb"
+docker cp "${container}:/data/dump.rdb" "$file" >/dev/null
+echo "$file"

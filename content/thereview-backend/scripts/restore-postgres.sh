@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Restores a PostgreSQL backup made by backup-postgres.sh: restore-postgres.sh FILE [--force]
+# It refuses a database that already has tables unless --force is given.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
+restore_arguments "$@"
+load_env
+
+container=$(container_of postgres)
+tables=$(docker exec "$container" sh -c 'psql -tA --username="$POSTGRES_USER" --dbname="$POSTGRES_DB" -c "SELECT count(*) FROM information_schema.tables WHERE table_schema = '"'"'public'"'"'"')
+if [ "$tables" != "0" ] && [ "${2:-}" != "--force" ]; then
+  die "the database has ${tables} tables; restoring replaces them: run again with --force"
+fi
+docker exec -i "$container" sh -c 'pg_restore --clean --if-exists --no-owner --single-transaction --username="$POSTGRES_USER" --dbname="$POSTGRES_DB"' < "$1"
+echo "restored $1"

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Restores a Redis backup made by backup-redis.sh: restore-redis.sh FILE [--force]
+# Redis loads the file on restart; the container's restart policy brings it back.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
+restore_arguments "$@"
+[ "$(head -c 5 "$1")" = "REDIS" ] || die "'$1' is not a Redis RDB file; nothing was changed"
+load_env
+
+# Expanded inside the container, where the password file is.
+# shellcheck disable=SC2016
+redis_cli='[ -r /run/secrets/redis_password ] && REDISCLI_AUTH=$(cat /run/secrets/redis_password); export REDISCLI_AUTH; redis-cli'
+container=$(container_of redis)
+keys=$(docker exec "$container" sh -c "${redis_cli} DBSIZE")
+if [ "$keys" != "0" ] && [ "${2:-}" != "--force" ]; then
+  die "Redis holds ${keys} keys; restoring replaces them: run again with --force"
+fi
+docker cp "$1" "${container}:/data/dump.rdb"
+docker exec "$container" sh -c "${redis_cli} SHUTDOWN NOSAVE" >/dev/null 2>&1 || true
+for _ in $(seq 1 60); do
+  sleep 1
+  if next=$(container_of redis 2>/dev/null) && docker exec "$next" sh -c "${redis_cli} PING" 2>/dev/null | grep -q PONG; then
+    echo "restored $1"
+    exit 0
+  fi
+done
+die "Redis did not come back within 60 s"

@@ -1,0 +1,272 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+
+namespace TheReview.Templates.Tests.Specs;
+
+/// <summary>The container and operations files of each scenario, checked by the tools that will run them.</summary>
+public sealed partial class ContainerArtifactTests(TemplateHive hive)
+{
+    [Fact]
+    public async Task Setups_decide_which_stacks_and_files_are_generated()
+    {
+        foreach (var scenario in Scenario.Snapshotted)
+        {
+            var repository = await hive.InstantiateAsync(scenario);
+            var monitoring = scenario.HasProdStack && scenario.Has("monitoring");
+            Assert.True(repository.Exists("docker-compose.yml") == scenario.HasDevStack, $"{scenario}: docker-compose.yml");
+            Assert.True(repository.Exists("docker-compose.prod.yml") == scenario.HasProdStack, $"{scenario}: docker-compose.prod.yml");
+            Assert.True(repository.Exists("deploy/nginx/nginx.conf") == scenario.HasProdStack, $"{scenario}: nginx");
+            Assert.True(repository.Exists("scripts/secrets.sh") == scenario.HasProdStack, $"{scenario}: secrets script");
+            Assert.True(repository.Exists("deploy/prometheus/prometheus.yml") == monitoring, $"{scenario}: prometheus");
+            Assert.True(repository.Exists("deploy/grafana/dashboards/api-performance.json") == monitoring, $"{scenario}: grafana");
+            Assert.All(new[] { "Dockerfile", "docker-entrypoint.sh", ".env.example", "Makefile", ".gitattributes", "README.md", "docs/architecture.md" },
+                file => Assert.True(repository.Exists(file), $"{scenario}: {file}"));
+            var adminUi = repository.Exists("docker-compose.yml") && repository.Read("docker-compose.yml").Contains("profiles: [admin]", StringComparison.Ordinal);
+            Assert.True(adminUi == (scenario.HasDevStack && scenario.Has("admin-uis") && (scenario.Has("postgres") || scenario.Has("mongo") || scenario.Has("redis"))), $"{scenario}: admin UIs");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Scenario.DevStackIds), MemberType = typeof(Scenario))]
+    public async Task The_development_stack_is_valid_compose(string scenario)
+    {
+        var docker = await Tools.DockerComposeAsync();
+        var repository = await hive.InstantiateAsync(Scenario.ById(scenario));
+
+        (await repository.RunAsync(docker, "compose", "-f", "docker-compose.yml", "config", "--quiet")).EnsureSuccess();
+        var config = (await repository.RunAsync(docker, "compose", "-f", "docker-compose.yml", "config", "--format", "json")).EnsureSuccess();
+        using var json = JsonDocument.Parse(config.StandardOutput);
+        foreach (var service in json.RootElement.GetProperty("services").EnumerateObject())
+        {
+            foreach (var port in service.Value.TryGetProperty("ports", out var ports) ? ports.EnumerateArray() : default)
+            {
+                Assert.Equal("127.0.0.1", port.GetProperty("host_ip").GetString());
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Scenario.ProdStackIds), MemberType = typeof(Scenario))]
+    public async Task The_production_stack_is_valid_for_compose_and_for_swarm(string scenario)
+    {
+        var docker = await Tools.DockerComposeAsync();
+        var definition = Scenario.ById(scenario);
+        var repository = await PreparedCopyAsync(definition);
+
+        (await repository.RunAsync(docker, "compose", "-f", "docker-compose.prod.yml", "config", "--quiet")).EnsureSuccess();
+        var stack = (await repository.RunAsync(docker, "stack", "config", "-c", "docker-compose.prod.yml")).EnsureSuccess();
+
+        var services = Yaml(stack.StandardOutput)["services"];
+        var api = (YamlMappingNode)services["api"];
+        Assert.Equal(definition.Replicas.ToString(System.Globalization.CultureInfo.InvariantCulture), Scalar(api, "deploy", "replicas"));
+        Assert.Equal("start-first", Scalar(api, "deploy", "update_config", "order"));
+        Assert.Equal("rollback", Scalar(api, "deploy", "update_config", "failure_action"));
+        Assert.Equal("1", Scalar(api, "deploy", "update_config", "parallelism"));
+        Assert.Equal("true", Scalar(api, "read_only"));
+        Assert.False(api.Children.ContainsKey("ports"), "the API publishes no port");
+        Assert.False(api.Children.ContainsKey("container_name"));
+        foreach (var (name, service) in ((YamlMappingNode)services).Children)
+        {
+            var published = ((YamlMappingNode)service).Children.ContainsKey("ports");
+            Assert.True(!published || name.ToString() == "nginx", $"{name} publishes a port; only nginx may");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Scenario.ProdStackIds), MemberType = typeof(Scenario))]
+    public async Task The_nginx_configuration_passes_nginx_t(string scenario)
+    {
+        var nginx = Tools.Nginx;
+        if (Environment.UserName != "root")
+        {
+            TestServices.Unavailable("nginx -t with the upstream name resolvable needs root (a private mount namespace)");
+        }
+
+        var repository = await PreparedCopyAsync(Scenario.ById(scenario));
+        var secrets = Path.Combine(repository.Directory, "run-secrets");
+        Directory.CreateDirectory(secrets);
+        File.Copy(repository.PathOf("secrets/tls.crt"), Path.Combine(secrets, "tls_certificate"));
+        File.Copy(repository.PathOf("secrets/tls.key"), Path.Combine(secrets, "tls_private_key"));
+        var hosts = Path.Combine(repository.Directory, "hosts");
+        await File.WriteAllTextAsync(hosts, "127.0.0.1 localhost\n127.0.0.1 api\n");
+
+        // A private mount namespace: the container's /run/secrets and Docker's service name, nowhere else.
+        var script = $"mkdir -p /run/secrets && mount --bind {hosts} /etc/hosts && mount --bind {secrets} /run/secrets && {nginx} -t -c {repository.PathOf("deploy/nginx/nginx.conf")}";
+        var result = await Shell.RunAsync("unshare", ["--mount", "--propagation", "private", "sh", "-c", script]);
+
+        result.EnsureSuccess();
+        Assert.Contains("test is successful", result.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Scenario.MonitoringIds), MemberType = typeof(Scenario))]
+    public async Task Prometheus_configuration_and_alert_rules_pass_promtool_and_their_unit_tests(string scenario)
+    {
+        var promtool = Tools.Promtool;
+        var repository = await hive.InstantiateAsync(Scenario.ById(scenario));
+        var directory = repository.PathOf("deploy/prometheus");
+
+        (await Shell.RunAsync(promtool, ["check", "config", "prometheus.yml"], directory)).EnsureSuccess();
+        (await Shell.RunAsync(promtool, ["check", "rules", "alerts.yml"], directory)).EnsureSuccess();
+        var tests = (await Shell.RunAsync(promtool, ["test", "rules", "alerts.test.yml"], directory)).EnsureSuccess();
+        Assert.Contains("SUCCESS", tests.Output, StringComparison.Ordinal);
+        foreach (var alert in new[] { "ApiDown", "ApiHighErrorRate", "ApiHighLatency", "ApiHighMemory", "DatastoreUnhealthy" })
+        {
+            Assert.Contains($"alertname: {alert}", repository.Read("deploy/prometheus/alerts.test.yml"), StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Scenario.SnapshottedIds), MemberType = typeof(Scenario))]
+    public async Task Every_shell_script_passes_shellcheck(string scenario)
+    {
+        var shellcheck = Tools.ShellCheck;
+        var repository = await hive.InstantiateAsync(Scenario.ById(scenario));
+        var scripts = repository.Files.Where(f => f.EndsWith(".sh", StringComparison.Ordinal)).ToArray();
+
+        Assert.NotEmpty(scripts);
+        (await repository.RunAsync(shellcheck, ["-x", .. scripts])).EnsureSuccess();
+    }
+
+    [Theory]
+    [MemberData(nameof(Scenario.SnapshottedIds), MemberType = typeof(Scenario))]
+    public async Task Every_make_target_in_help_has_a_description_and_a_valid_recipe(string scenario)
+    {
+        var make = Tools.Make;
+        var definition = Scenario.ById(scenario);
+        var repository = await hive.InstantiateAsync(definition);
+
+        var targets = await MakeTargetsAsync(repository);
+
+        Assert.InRange(targets.Count, definition == Scenario.Default ? 30 : 12, 100);
+        foreach (var (target, description) in targets)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(description), $"{target} has no description");
+            (await repository.RunAsync(make, "-n", target, "n=3", "name=Example", "file=backups/example")).EnsureSuccess();
+        }
+
+        Assert.Equal(targets.Keys.Order(), targets.Keys.Order().Distinct());
+    }
+
+    [Fact]
+    public async Task The_default_makefile_has_every_target_the_design_names()
+    {
+        var targets = await MakeTargetsAsync(await hive.InstantiateAsync(Scenario.Default));
+
+        Assert.All(
+            new[]
+            {
+                "help", "dev-up", "dev-down", "dev-logs", "dev-shell", "db-migrate", "db-psql", "db-mongo", "db-redis", "test", "lint",
+                "lint-fix", "build", "build-prod", "prod-up", "prod-down", "prod-deploy", "prod-scale", "prod-rollback", "health",
+                "backup-postgres", "backup-mongo", "backup-redis", "restore-postgres", "restore-mongo", "restore-redis", "certs", "secrets", "clean",
+            },
+            target => Assert.True(targets.ContainsKey(target), $"make {target} is missing"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("n=abc")]
+    [InlineData("n=0")]
+    [InlineData("n=-2")]
+    public async Task Prod_scale_without_a_whole_number_prints_usage_and_changes_nothing(string argument)
+    {
+        var make = Tools.Make;
+        var repository = await hive.InstantiateAsync(Scenario.Default);
+
+        var result = await repository.RunAsync(make, [.. new[] { "prod-scale", argument }.Where(a => a.Length > 0)]);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("usage: make prod-scale n=NUMBER", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("docker service", result.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("scripts/restore-postgres.sh")]
+    [InlineData("scripts/restore-redis.sh")]
+    [InlineData("scripts/restore-mongo.sh")]
+    public async Task A_restore_from_a_missing_file_fails_before_touching_anything(string script)
+    {
+        var repository = await hive.InstantiateAsync(Scenario.Default);
+
+        var result = await repository.RunAsync(repository.PathOf(script), "backups/does-not-exist");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("does not exist; nothing was changed", result.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Scenario.SnapshottedIds), MemberType = typeof(Scenario))]
+    public async Task Every_yaml_file_parses(string scenario)
+    {
+        var repository = await hive.InstantiateAsync(Scenario.ById(scenario));
+        var files = repository.Files.Where(f => f.EndsWith(".yml", StringComparison.Ordinal) || f.EndsWith(".yaml", StringComparison.Ordinal)).ToList();
+
+        Assert.NotEmpty(files);
+        Assert.All(files, file => Yaml(repository.Read(file)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Scenario.MonitoringIds), MemberType = typeof(Scenario))]
+    public async Task Every_dashboard_parses_and_names_the_provisioned_datasource(string scenario)
+    {
+        var repository = await hive.InstantiateAsync(Scenario.ById(scenario));
+        var dashboards = repository.Files.Where(f => f.StartsWith("deploy/grafana/dashboards/", StringComparison.Ordinal)).ToList();
+
+        Assert.Contains("deploy/grafana/dashboards/api-performance.json", dashboards);
+        Assert.Contains("deploy/grafana/dashboards/system-overview.json", dashboards);
+        foreach (var file in dashboards)
+        {
+            var text = repository.Read(file);
+            Assert.DoesNotContain("${DS_", text, StringComparison.Ordinal);
+            using var dashboard = JsonDocument.Parse(text);
+            Assert.NotEmpty(dashboard.RootElement.GetProperty("panels").EnumerateArray());
+            foreach (var panel in dashboard.RootElement.GetProperty("panels").EnumerateArray())
+            {
+                Assert.Equal("prometheus", panel.GetProperty("datasource").GetProperty("uid").GetString());
+            }
+
+            Assert.Contains(Path.GetFileName(file), repository.Read("docker-compose.prod.yml"), StringComparison.Ordinal);
+        }
+    }
+
+    internal static async Task<Dictionary<string, string>> MakeTargetsAsync(GeneratedRepository repository)
+    {
+        var help = (await repository.RunAsync(Tools.Make, "help")).EnsureSuccess().StandardOutput;
+        return HelpLine().Matches(AnsiEscape().Replace(help, string.Empty))
+            .ToDictionary(m => m.Groups["target"].Value, m => m.Groups["description"].Value.Trim());
+    }
+
+    /// <summary>A copy of the scenario's repository with its secrets and certificate made by its own scripts.</summary>
+    private async Task<GeneratedRepository> PreparedCopyAsync(Scenario scenario)
+    {
+        var copy = (await hive.InstantiateAsync(scenario)).Copy();
+        (await copy.RunAsync(copy.PathOf("scripts/secrets.sh"))).EnsureSuccess();
+        (await copy.RunAsync(copy.PathOf("scripts/certs.sh"))).EnsureSuccess();
+        return copy;
+    }
+
+    private static YamlMappingNode Yaml(string text)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(text));
+        return (YamlMappingNode)stream.Documents[0].RootNode;
+    }
+
+    private static string? Scalar(YamlMappingNode node, params string[] path)
+    {
+        YamlNode current = node;
+        foreach (var key in path)
+        {
+            current = ((YamlMappingNode)current)[key];
+        }
+
+        return ((YamlScalarNode)current).Value;
+    }
+
+    [GeneratedRegex(@"^\s+(?<target>[a-zA-Z0-9_-]+)\s+(?<description>.+)$", RegexOptions.Multiline)]
+    private static partial Regex HelpLine();
+
+    [GeneratedRegex(@"\x1b\[[0-9;]*m")]
+    private static partial Regex AnsiEscape();
+}
