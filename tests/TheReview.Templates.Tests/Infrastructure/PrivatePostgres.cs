@@ -24,6 +24,10 @@ public sealed class PrivatePostgres : IAsyncDisposable
     public string ConnectionString(string database) =>
         new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "postgres", Password = "postgres", Database = database }.ConnectionString;
 
+    // The test's own connections are not pooled: a pooled one would not survive the server's restarts.
+    private string TestConnectionString(string database) =>
+        new NpgsqlConnectionStringBuilder(ConnectionString(database)) { Pooling = false }.ConnectionString;
+
     public static async Task<PrivatePostgres> StartAsync()
     {
         var initdb = Directory.Exists("/usr/lib/postgresql")
@@ -67,7 +71,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
 
     public async Task<long> ScalarAsync(string database, string sql)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString(database));
+        await using var connection = new NpgsqlConnection(TestConnectionString(database));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
@@ -75,7 +79,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
 
     public async Task CreateDatabaseAsync(string database)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString("postgres"));
+        await using var connection = new NpgsqlConnection(TestConnectionString("postgres"));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
         await command.ExecuteNonQueryAsync();

@@ -96,6 +96,42 @@ public sealed class RunningServiceTests(RunningServiceFixture service) : IClassF
     }
 
     [Fact]
+    public async Task Dashboards_and_alert_rules_name_only_metrics_that_are_exported()
+    {
+        await using var api = await service.StartAsync(service.WithoutMongo);
+        await api.StatusAsync("/health/ready");
+        await api.StatusAsync("/api/reviews");
+        await Poll.UntilAsync(
+            async () => (await api.Client.GetStringAsync("/metrics")).Contains("aspnetcore_healthcheck_status", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10), "health-check status metric");
+        var exported = PromQl.ExportedNames(await api.Client.GetStringAsync("/metrics"))
+            .Concat(Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Fixtures", "metrics"), "*.txt").SelectMany(File.ReadAllLines))
+            .ToHashSet(StringComparer.Ordinal);
+        var queries = PromQl.Queries(service.Default).ToList();
+
+        Assert.NotEmpty(queries);
+        var unknown = queries
+            .SelectMany(query => PromQl.MetricNames(query.Expression).Select(metric => (query.Source, metric)))
+            .Where(use => !exported.Contains(use.metric))
+            .Select(use => $"{use.Source}: {use.metric}")
+            .ToList();
+        Assert.True(unknown.Count == 0, "Unknown metrics:\n" + string.Join('\n', unknown));
+    }
+
+    [Fact]
+    public async Task A_missing_secret_file_stops_start_up_with_a_message_naming_the_setting()
+    {
+        var environment = service.Environment(await service.NewDatabaseAsync());
+        environment["Postgres__Password_FILE"] = "/run/secrets/does-not-exist";
+
+        var result = await ApiProcess.RunCommandAsync(service.WithoutMongo.ApiAssembly, environment, "serve");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Postgres:Password", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Postgres__Password_FILE", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_reviews_sample_creates_reads_from_cache_and_lists()
     {
         await using var api = await service.StartAsync(service.WithoutMongo);
