@@ -54,11 +54,21 @@ internal static class HealthExtensions
                 ? StatusCodes.Status503ServiceUnavailable
                 : StatusCodes.Status200OK;
             context.Response.Headers.CacheControl = "no-store";
+            if (AcceptsOnlyPlainText(context.Request))
+            {
+                // Proxies ask for the status alone; the per-check report stays on the backend network.
+                await context.Response.WriteAsync(report.Status.ToString(), cancellationToken);
+                return;
+            }
+
             await UIResponseWriter.WriteHealthCheckUIResponse(context, report);
         }).ExcludeFromDescription();
 
         return app;
     }
+
+    private static bool AcceptsOnlyPlainText(HttpRequest request) =>
+        request.GetTypedHeaders().Accept is { Count: > 0 } accepted && accepted.All(media => media.MediaType == "text/plain");
 }
 
 /// <summary>Tags that decide which endpoint runs a check.</summary>

@@ -36,6 +36,20 @@ public sealed class HealthEndpointTests(ServiceFixture service) : IClassFixture<
     }
 
     [Fact]
+    public async Task Readiness_asked_for_plain_text_gives_the_status_alone()
+    {
+        service.RequireAll();
+        using var client = service.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/health/ready");
+        request.Headers.Accept.ParseAdd("text/plain");
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Metrics_are_exposed_in_prometheus_format()
     {
         using var client = service.CreateClient();

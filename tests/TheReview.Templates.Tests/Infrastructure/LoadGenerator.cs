@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace TheReview.Templates.Tests.Infrastructure;
+
+/// <summary>What a bounded load run saw.</summary>
+public sealed record LoadReport(int Requests, int Failures, TimeSpan MaxLatency, IReadOnlyList<string> FailureSamples)
+{
+    public override string ToString() =>
+        $"{Requests} requests, {Failures} failed, max latency {MaxLatency.TotalMilliseconds:F0} ms";
+}
+
+/// <summary>
+/// Steady GET requests at a fixed rate to one URL on 127.0.0.1, until stopped or a hard limit on count and
+/// time is reached. Every request that is not 2xx, or does not complete, counts as a failure.
+/// </summary>
+public sealed class LoadGenerator : IAsyncDisposable
+{
+    private readonly CancellationTokenSource stop = new();
+    private readonly ConcurrentBag<(bool Ok, TimeSpan Latency, string? Failure)> results = [];
+    private readonly Task run;
+
+    private LoadGenerator(HttpClient client, string path, int perSecond, TimeSpan limit)
+    {
+        Assert.Equal("127.0.0.1", client.BaseAddress!.Host);
+        run = RunAsync(client, path, perSecond, limit);
+    }
+
+    public static LoadGenerator Start(HttpClient client, string path, int perSecond = 20, TimeSpan? limit = null) =>
+        new(client, path, perSecond, limit ?? TimeSpan.FromMinutes(6));
+
+    public async Task<LoadReport> StopAsync()
+    {
+        await stop.CancelAsync();
+        await run;
+        var all = results.ToList();
+        return new LoadReport(
+            all.Count,
+            all.Count(r => !r.Ok),
+            all.Count == 0 ? TimeSpan.Zero : all.Max(r => r.Latency),
+            [.. all.Where(r => !r.Ok).Select(r => r.Failure!).Distinct().Take(5)]);
+    }
+
+    private async Task RunAsync(HttpClient client, string path, int perSecond, TimeSpan limit)
+    {
+        var inFlight = new List<Task>();
+        var interval = TimeSpan.FromSeconds(1.0 / perSecond);
+        var clock = Stopwatch.StartNew();
+        var maxRequests = (int)(limit.TotalSeconds * perSecond);
+        for (var sent = 0; sent < maxRequests && !stop.IsCancellationRequested && clock.Elapsed < limit; sent++)
+        {
+            inFlight.Add(SendAsync(client, path));
+            var next = interval * (sent + 1) - clock.Elapsed;
+            if (next > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(next, stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+
+        await Task.WhenAll(inFlight);
+    }
+
+    private async Task SendAsync(HttpClient client, string path)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            using var response = await client.GetAsync(path);
+            results.Add((response.IsSuccessStatusCode, clock.Elapsed, response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}"));
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        {
+            results.Add((false, clock.Elapsed, $"{exception.GetType().Name}: {exception.Message}"));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!run.IsCompleted)
+        {
+            await StopAsync();
+        }
+
+        stop.Dispose();
+    }
+}

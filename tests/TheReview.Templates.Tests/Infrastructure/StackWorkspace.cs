@@ -1,0 +1,68 @@
+using System.Text;
+
+namespace TheReview.Templates.Tests.Infrastructure;
+
+/// <summary>
+/// A private copy of a generated repository set up as an operator would: a <c>.env</c> made from
+/// <c>.env.example</c> with the local image names, free ports and unique project and stack names.
+/// The generated files themselves are never edited.
+/// </summary>
+public sealed class StackWorkspace
+{
+    private StackWorkspace(GeneratedRepository repository, string name, IReadOnlyDictionary<string, string> settings)
+    {
+        Repository = repository;
+        Name = name;
+        Settings = settings;
+    }
+
+    public GeneratedRepository Repository { get; }
+
+    /// <summary>The compose project and Swarm stack name.</summary>
+    public string Name { get; }
+
+    public IReadOnlyDictionary<string, string> Settings { get; }
+
+    public int Port(string key) => int.Parse(Settings[key], System.Globalization.CultureInfo.InvariantCulture);
+
+    public static async Task<StackWorkspace> CreateAsync(GeneratedRepository generated, params (string Key, string Value)[] extra)
+    {
+        var repository = generated.Copy();
+        var name = $"tr{Guid.NewGuid():N}"[..12];
+        var settings = new Dictionary<string, string>(await DockerHost.LocalImagesAsync(), StringComparer.Ordinal)
+        {
+            ["COMPOSE_PROJECT_NAME"] = name,
+            ["STACK_NAME"] = name,
+            ["API_IMAGE"] = $"thereview-test/{name}-api",
+            ["API_TAG"] = "1.0.0",
+            ["API_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["POSTGRES_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["REDIS_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["HTTP_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["HTTPS_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+
+        var env = new StringBuilder();
+        foreach (var line in (await File.ReadAllTextAsync(repository.PathOf(".env.example"))).Split('\n'))
+        {
+            var key = line.Split('=', 2)[0];
+            env.AppendLine(line.Contains('=', StringComparison.Ordinal) && !line.StartsWith('#') && settings.TryGetValue(key, out var value) ? $"{key}={value}" : line);
+        }
+
+        foreach (var (key, value) in settings.Where(s => !env.ToString().Contains($"\n{s.Key}=", StringComparison.Ordinal)))
+        {
+            env.AppendLine($"{key}={value}");
+        }
+
+        await File.WriteAllTextAsync(repository.PathOf(".env"), env.ToString());
+        return new StackWorkspace(repository, name, settings);
+    }
+
+    /// <summary>Runs a make target of the repository, as an operator would.</summary>
+    public Task<CommandResult> MakeAsync(params string[] arguments) =>
+        Shell.RunAsync(Tools.Make, arguments, Repository.Directory, timeout: TimeSpan.FromMinutes(10));
+}
