@@ -1,0 +1,140 @@
+using System.Formats.Tar;
+using System.Net;
+using System.Text;
+
+namespace TheReview.Templates.Tests.Specs;
+
+/// <summary>The generated Dockerfile's production stage, built and run for real.</summary>
+[Collection(SerialBuilds.Name)]
+public sealed class ProductionImageTests(TemplateHive hive)
+{
+    [Fact]
+    public async Task The_production_image_runs_as_1001_hardened_gets_healthy_and_holds_no_sdk_source_or_secret()
+    {
+        var images = await DockerHost.LocalImagesAsync();
+        var repository = (await hive.InstantiateAsync(Scenario.WithoutMongo)).Copy();
+        var marker = $"THEREVIEW-TEST-SECRET-{Guid.NewGuid():N}";
+        var caSecret = Path.Combine(repository.Directory, "..", "ca-with-marker.crt");
+        await File.WriteAllTextAsync(caSecret, await File.ReadAllTextAsync("/etc/ssl/certs/ca-certificates.crt") + $"\n# {marker}\n");
+        var tag = $"thereview-test/orders-api:{Guid.NewGuid():N}"[..40];
+
+        (await repository.RunAsync(Tools.Docker, "build", "--target", "production", "--tag", tag,
+            "--build-arg", $"SDK_IMAGE={images["SDK_IMAGE"]}", "--build-arg", $"RUNTIME_IMAGE={images["RUNTIME_IMAGE"]}",
+            "--secret", $"id=ca_certificates,src={caSecret}", ".")).EnsureSuccess();
+        try
+        {
+            var image = await DockerHost.InspectAsync("--type", "image", tag);
+            var config = image.GetProperty("Config");
+            Assert.Equal("1001", config.GetProperty("User").GetString());
+            Assert.Contains("healthcheck", config.GetProperty("Healthcheck").GetProperty("Test").ToString(), StringComparison.Ordinal);
+            var labels = config.GetProperty("Labels");
+            Assert.Equal("orders", labels.GetProperty("org.opencontainers.image.title").GetString());
+            Assert.False(string.IsNullOrEmpty(labels.GetProperty("org.opencontainers.image.version").GetString()));
+
+            var history = (await DockerHost.RunAsync("history", "--no-trunc", tag)).EnsureSuccess().StandardOutput;
+            Assert.DoesNotContain(marker, history, StringComparison.Ordinal);
+            var (files, leaked) = await ImageFilesAsync(tag, marker);
+            Assert.False(leaked, "the build secret is in an image layer");
+            Assert.DoesNotContain(files, f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".csproj", StringComparison.Ordinal));
+            Assert.DoesNotContain(files, f => f.Contains("dotnet/sdk/", StringComparison.Ordinal));
+            Assert.Contains(files, f => f.EndsWith("Orders.Api.dll", StringComparison.Ordinal));
+
+            await RunsHardenedAndHealthyAsync(tag);
+        }
+        finally
+        {
+            await DockerHost.RunAsync("image", "rm", "--force", tag);
+        }
+    }
+
+    private static async Task RunsHardenedAndHealthyAsync(string tag)
+    {
+        var port = FreePort.Next();
+        var database = $"orders_{Guid.NewGuid():N}";
+        var postgres = new Npgsql.NpgsqlConnectionStringBuilder(TestServices.Postgres) { Database = database };
+        var name = $"thereview-image-{Guid.NewGuid():N}"[..30];
+        var run = await DockerHost.RunAsync("run", "--detach", "--name", name, "--network", "host",
+            "--read-only", "--tmpfs", "/tmp", "--cap-drop", "ALL", "--security-opt", "no-new-privileges:true",
+            "--env", $"ASPNETCORE_HTTP_PORTS={port}",
+            "--env", $"ConnectionStrings__Postgres={postgres.ConnectionString}",
+            "--env", $"ConnectionStrings__Redis={TestServices.Redis}",
+            "--env", "RUN_MIGRATIONS=true",
+            "--health-interval", "2s", tag);
+        run.EnsureSuccess();
+        try
+        {
+            var healthy = await Poll.UntilAsync(async () =>
+                (await DockerHost.InspectAsync(name)).GetProperty("State").GetProperty("Health").GetProperty("Status").GetString() == "healthy",
+                TimeSpan.FromSeconds(90), "container health 'healthy'");
+            TestContext.Current.SendDiagnosticMessage($"production container healthy after {healthy.TotalSeconds:F1} s");
+            Assert.Equal("1001", (await DockerHost.RunAsync("exec", name, "id", "-u")).EnsureSuccess().StandardOutput.Trim());
+            using var client = new HttpClient();
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri($"http://127.0.0.1:{port}/health/ready"))).StatusCode);
+        }
+        finally
+        {
+            var logs = await DockerHost.RunAsync("logs", name);
+            await DockerHost.RunAsync("rm", "--force", name);
+            await DropDatabaseAsync(database);
+            TestContext.Current.SendDiagnosticMessage(logs.Output.Length > 2000 ? logs.Output[^2000..] : logs.Output);
+        }
+    }
+
+    private static async Task DropDatabaseAsync(string database)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(TestServices.Postgres);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Every path in the image's layers, and whether any layer or config blob holds the marker.</summary>
+    private static async Task<(List<string> Files, bool Leaked)> ImageFilesAsync(string tag, string marker)
+    {
+        var archive = Path.Combine(PackPaths.NewTempDirectory("image"), "image.tar");
+        (await DockerHost.RunAsync("save", "--output", archive, tag)).EnsureSuccess();
+        var files = new List<string>();
+        var leaked = false;
+        var needle = Encoding.UTF8.GetBytes(marker);
+        await using (var outer = File.OpenRead(archive))
+        {
+            using var image = new TarReader(outer);
+            while (await image.GetNextEntryAsync(copyData: true) is { } entry)
+            {
+                if (entry.DataStream is null)
+                {
+                    continue;
+                }
+
+                using var blob = new MemoryStream();
+                await entry.DataStream.CopyToAsync(blob);
+                leaked |= blob.GetBuffer().AsSpan(0, (int)blob.Length).IndexOf(needle) >= 0;
+                files.AddRange(LayerFiles(blob));
+            }
+        }
+
+        File.Delete(archive);
+        return (files, leaked);
+    }
+
+    /// <summary>The paths in a layer blob; none for the JSON blobs (manifest, config).</summary>
+    private static List<string> LayerFiles(MemoryStream blob)
+    {
+        var files = new List<string>();
+        blob.Position = 0;
+        try
+        {
+            using var layer = new TarReader(blob, leaveOpen: true);
+            while (layer.GetNextEntry() is { } file)
+            {
+                files.Add(file.Name);
+            }
+        }
+        catch (Exception exception) when (exception is InvalidDataException or EndOfStreamException or FormatException)
+        {
+            // Not a tar: a manifest or a config.
+        }
+
+        return files;
+    }
+}
