@@ -1,0 +1,102 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace TheReview.Templates.Tests.Specs;
+
+/// <summary>
+/// The development stack of a repository generated with MongoDB off (no MongoDB image here), run with
+/// <c>make dev-up</c> on the local stand-in images.
+/// </summary>
+[Collection(SerialBuilds.Name)]
+public sealed class DevelopmentStackTests(TemplateHive hive)
+{
+    [Fact]
+    public async Task The_development_stack_comes_up_healthy_reloads_sources_and_keeps_its_data()
+    {
+        var stack = await StackWorkspace.CreateAsync(await hive.InstantiateAsync(Scenario.WithoutMongo));
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{stack.Port("API_PORT")}"), Timeout = TimeSpan.FromSeconds(20) };
+        try
+        {
+            var up = System.Diagnostics.Stopwatch.StartNew();
+            (await stack.MakeAsync("dev-up")).EnsureSuccess();
+            TestContext.Current.SendDiagnosticMessage($"make dev-up: {up.Elapsed.TotalSeconds:F0} s (image build, restore, first compile)");
+
+            await AllServicesAreHealthyAsync(stack);
+            using (var pending = await client.GetAsync("/health/ready"))
+            {
+                // A fresh database: not ready until make db-migrate has brought the schema up to date.
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, pending.StatusCode);
+                Assert.Contains("postgres-migrations", await pending.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+
+            var migrate = await Shell.RunAsync(Tools.Make, ["db-migrate"], stack.Repository.Directory, new Dictionary<string, string?>
+            {
+                ["ConnectionStrings__Postgres"] = $"Host=127.0.0.1;Port={stack.Port("POSTGRES_PORT")};Database=orders;Username=orders;Password=development-only",
+            }, TimeSpan.FromMinutes(5));
+            migrate.EnsureSuccess();
+            await Poll.UntilAsync(async () => (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(10), "readiness after make db-migrate");
+
+            using var created = await client.PostAsJsonAsync("/api/reviews", new { subject = "Kettle", author = "ana", rating = 4 });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+
+            await HotReloadChangesTheResponseAsync(stack, client);
+            await TheRepositorysOwnTestsPassInTheDevelopmentContainerAsync(stack);
+
+            (await stack.MakeAsync("dev-down")).EnsureSuccess();
+            var volumes = (await DockerHost.RunAsync("volume", "ls", "--quiet", "--filter", $"label=com.docker.compose.project={stack.Name}")).EnsureSuccess();
+            Assert.Contains($"{stack.Name}_postgres-data", volumes.StandardOutput, StringComparison.Ordinal);
+
+            (await stack.MakeAsync("dev-up")).EnsureSuccess();
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/reviews/{id}")).StatusCode);
+        }
+        finally
+        {
+            await Shell.RunAsync(Tools.Docker, ["compose", "-f", "docker-compose.yml", "down", "--volumes", "--remove-orphans"], stack.Repository.Directory);
+        }
+    }
+
+    private static async Task AllServicesAreHealthyAsync(StackWorkspace stack)
+    {
+        var ps = (await Shell.RunAsync(Tools.Docker, ["compose", "-f", "docker-compose.yml", "ps", "--format", "json"], stack.Repository.Directory)).EnsureSuccess();
+        var services = ps.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .ToDictionary(s => s.GetProperty("Service").GetString()!, s => s.GetProperty("Health").GetString());
+        Assert.Equal(["api", "postgres", "redis"], services.Keys.Order());
+        Assert.All(services, service => Assert.Equal("healthy", service.Value));
+    }
+
+    private static async Task HotReloadChangesTheResponseAsync(StackWorkspace stack, HttpClient client)
+    {
+        var source = Directory.GetFiles(stack.Repository.PathOf("src"), "HealthExtensions.cs", SearchOption.AllDirectories).Single();
+        var text = await File.ReadAllTextAsync(source);
+        Assert.Contains("TypedResults.Text(\"Healthy\")", text, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(source, text.Replace("TypedResults.Text(\"Healthy\")", "TypedResults.Text(\"Healthy, reloaded\")", StringComparison.Ordinal));
+
+        var reloaded = await Poll.UntilAsync(async () =>
+        {
+            try
+            {
+                return await client.GetStringAsync("/health") == "Healthy, reloaded";
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(30), "the edited response");
+        TestContext.Current.SendDiagnosticMessage($"hot reload: the edit answered after {reloaded.TotalSeconds:F1} s");
+    }
+
+    private static async Task TheRepositorysOwnTestsPassInTheDevelopmentContainerAsync(StackWorkspace stack)
+    {
+        var tests = await Shell.RunAsync(Tools.Docker, [
+            "compose", "-f", "docker-compose.yml", "exec", "-T",
+            "-e", "THEREVIEW_TEST_POSTGRES=Host=postgres;Port=5432;Username=orders;Password=development-only",
+            "-e", "THEREVIEW_TEST_REDIS=redis:6379,password=development-only",
+            "-e", "THEREVIEW_TEST_REQUIRE_DATASTORES=postgres,redis",
+            "api", "dotnet", "test", "--solution", "Orders.slnx", "--configuration", "Release"], stack.Repository.Directory, timeout: TimeSpan.FromMinutes(8));
+        tests.EnsureSuccess();
+        Assert.Contains("failed: 0", tests.StandardOutput, StringComparison.Ordinal);
+    }
+}
