@@ -45,7 +45,7 @@ public sealed partial class BuildMatrixTests(TemplateHive hive)
         Assert.True(summary.Success, tests.StandardOutput);
         Assert.Equal("0", summary.Groups["failed"].Value);
         Assert.True(int.Parse(summary.Groups["succeeded"].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, tests.StandardOutput);
-        TestContext.Current.SendDiagnosticMessage($"{cell}: {summary.Value.ReplaceLineEndings(" ")}");
+        Figures.Report($"{cell}: {summary.Value.ReplaceLineEndings(" ")}");
     }
 
     [GeneratedRegex(@"total: (?<total>\d+)\s+failed: (?<failed>\d+)\s+succeeded: (?<succeeded>\d+)\s+skipped: (?<skipped>\d+)")]

@@ -70,6 +70,8 @@ public sealed partial class ContainerArtifactTests(TemplateHive hive)
         {
             var published = ((YamlMappingNode)service).Children.ContainsKey("ports");
             Assert.True(!published || name.ToString() == "nginx", $"{name} publishes a port; only nginx may");
+            // No virtual IPs: services are found by DNS, which also works where the kernel has no IPVS.
+            Assert.Equal("dnsrr", Scalar((YamlMappingNode)service, "deploy", "endpoint_mode"));
         }
     }
 

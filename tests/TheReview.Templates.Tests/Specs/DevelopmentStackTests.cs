@@ -20,7 +20,7 @@ public sealed class DevelopmentStackTests(TemplateHive hive)
         {
             var up = System.Diagnostics.Stopwatch.StartNew();
             (await stack.MakeAsync("dev-up")).EnsureSuccess();
-            TestContext.Current.SendDiagnosticMessage($"make dev-up: {up.Elapsed.TotalSeconds:F0} s (image build, restore, first compile)");
+            Figures.Report($"make dev-up: {up.Elapsed.TotalSeconds:F0} s (image build, restore, first compile)");
 
             await AllServicesAreHealthyAsync(stack);
             using (var pending = await client.GetAsync("/health/ready"))
@@ -85,7 +85,7 @@ public sealed class DevelopmentStackTests(TemplateHive hive)
                 return false;
             }
         }, TimeSpan.FromSeconds(30), "the edited response");
-        TestContext.Current.SendDiagnosticMessage($"hot reload: the edit answered after {reloaded.TotalSeconds:F1} s");
+        Figures.Report($"hot reload: the edit answered after {reloaded.TotalSeconds:F1} s");
     }
 
     private static async Task TheRepositorysOwnTestsPassInTheDevelopmentContainerAsync(StackWorkspace stack)

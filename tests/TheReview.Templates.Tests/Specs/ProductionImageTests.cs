@@ -66,7 +66,7 @@ public sealed class ProductionImageTests(TemplateHive hive)
             var healthy = await Poll.UntilAsync(async () =>
                 (await DockerHost.InspectAsync(name)).GetProperty("State").GetProperty("Health").GetProperty("Status").GetString() == "healthy",
                 TimeSpan.FromSeconds(90), "container health 'healthy'");
-            TestContext.Current.SendDiagnosticMessage($"production container healthy after {healthy.TotalSeconds:F1} s");
+            Figures.Report($"production container healthy after {healthy.TotalSeconds:F1} s");
             Assert.Equal("1001", (await DockerHost.RunAsync("exec", name, "id", "-u")).EnsureSuccess().StandardOutput.Trim());
             using var client = new HttpClient();
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri($"http://127.0.0.1:{port}/health/ready"))).StatusCode);
@@ -76,7 +76,7 @@ public sealed class ProductionImageTests(TemplateHive hive)
             var logs = await DockerHost.RunAsync("logs", name);
             await DockerHost.RunAsync("rm", "--force", name);
             await DropDatabaseAsync(database);
-            TestContext.Current.SendDiagnosticMessage(logs.Output.Length > 2000 ? logs.Output[^2000..] : logs.Output);
+            Figures.Report(logs.Output.Length > 2000 ? logs.Output[^2000..] : logs.Output);
         }
     }
 

@@ -41,7 +41,7 @@ public sealed class RunningServiceTests(RunningServiceFixture service) : IClassF
             Assert.Equal("Healthy", report.GetProperty("entries").GetProperty("redis").GetProperty("status").GetString());
             Assert.DoesNotContain("exception", report.GetProperty("entries").GetProperty("postgres").GetRawText(), StringComparison.OrdinalIgnoreCase);
             Assert.Equal(HttpStatusCode.OK, await api.StatusAsync("/health/live"));
-            TestContext.Current.SendDiagnosticMessage($"readiness turned 503 {down.TotalMilliseconds:F0} ms after PostgreSQL stopped");
+            Figures.Report($"readiness turned 503 {down.TotalMilliseconds:F0} ms after PostgreSQL stopped");
         }
         finally
         {
@@ -49,7 +49,7 @@ public sealed class RunningServiceTests(RunningServiceFixture service) : IClassF
         }
 
         var up = await Poll.UntilAsync(async () => await api.StatusAsync("/health/ready") == HttpStatusCode.OK, TimeSpan.FromSeconds(15), "readiness back to 200");
-        TestContext.Current.SendDiagnosticMessage($"readiness back to 200 {up.TotalMilliseconds:F0} ms after PostgreSQL started");
+        Figures.Report($"readiness back to 200 {up.TotalMilliseconds:F0} ms after PostgreSQL started");
         Assert.False(api.HasExited);
     }
 
