@@ -76,7 +76,7 @@ public sealed class ProductionImageTests(TemplateHive hive)
             var logs = await DockerHost.RunAsync("logs", name);
             await DockerHost.RunAsync("rm", "--force", name);
             await DropDatabaseAsync(database);
-            Figures.Report(logs.Output.Length > 2000 ? logs.Output[^2000..] : logs.Output);
+            TestContext.Current.TestOutputHelper?.WriteLine(logs.Output.Length > 4000 ? logs.Output[^4000..] : logs.Output);
         }
     }
 
