@@ -20,7 +20,8 @@ hive=()
 dotnet new "$template" --name "$(value name)" --output "$rendered/repo" --skip-restore "${hive[@]}" \
   --postgres "$(value postgres)" --mongo "$(value mongo)" --redis "$(value redis)" \
   --admin-uis "$(value adminUis)" --monitoring "$(value monitoring)" --replicas "$(value replicas)" \
-  --setup "$(value setup)" --sample "$(value sample)" >/dev/null
+  --setup "$(value setup)" --sample "$(value sample)" \
+  --devcontainer "$(value devcontainer)" --gitlab-ci "$(value gitlabCi)" >/dev/null
 
 echo "# template-diff: $(value packVersion) (recorded) -> $(sed -n 's/.*"packVersion": "\([^"]*\)".*/\1/p' "$rendered/repo/thereview.json") (installed)"
 changes=0

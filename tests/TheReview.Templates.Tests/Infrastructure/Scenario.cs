@@ -14,13 +14,14 @@ public sealed record Scenario(string Id, string Name, IReadOnlyList<string> Opti
     public static readonly Scenario ProdSetup = new("setup-prod", "Orders", ["--setup", "prod", "--replicas", "5"]);
     public static readonly Scenario NoAdminUis = new("no-admin-uis", "Orders", ["--admin-uis", "false"]);
     public static readonly Scenario NoMonitoring = new("no-monitoring", "Orders", ["--monitoring", "false"]);
+    public static readonly Scenario GitLabCi = new("gitlab-ci", "Orders", ["--gitlab-ci", "true", "--devcontainer", "false"]);
 
     /// <summary>Every datastore this machine can run (no MongoDB server here).</summary>
     public static readonly Scenario WithoutMongo = new("without-mongo", "Orders", ["--mongo", "false"]);
 
     /// <summary>The scenarios with approved snapshots.</summary>
     public static readonly IReadOnlyList<Scenario> Snapshotted =
-        [Default, PostgresOnly, MongoOnly, RedisOnly, NoDatastores, NoSample, DottedName, DevSetup, ProdSetup, NoAdminUis, NoMonitoring];
+        [Default, PostgresOnly, MongoOnly, RedisOnly, NoDatastores, NoSample, DottedName, DevSetup, ProdSetup, NoAdminUis, NoMonitoring, GitLabCi];
 
     public static TheoryData<string> SnapshottedIds => [.. Snapshotted.Select(s => s.Id)];
 

@@ -81,6 +81,8 @@ public sealed partial class GenerationRuleTests(TemplateHive hive)
         Assert.Equal(definition.Setup, options.GetProperty("setup").GetString());
         Assert.Equal(definition.Has("admin-uis"), options.GetProperty("adminUis").GetBoolean());
         Assert.Equal(definition.Has("monitoring"), options.GetProperty("monitoring").GetBoolean());
+        Assert.Equal(definition.Has("devcontainer"), options.GetProperty("devcontainer").GetBoolean());
+        Assert.Equal(definition.OptionValue("gitlab-ci") == "true", options.GetProperty("gitlabCi").GetBoolean());
     }
 
     [Theory]

@@ -19,6 +19,8 @@ public sealed class TemplateManifestTests(TemplateHive hive)
         { "setup", "full" },
         { "sample", "true" },
         { "skip-restore", "false" },
+        { "devcontainer", "true" },
+        { "gitlab-ci", "false" },
     };
 
     [Theory]

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
@@ -35,6 +36,48 @@ public sealed partial class WorkflowTests(TemplateHive hive)
 
         Assert.True(problems.Count == 0, string.Join('\n', problems));
         Assert.Equal(Scenario.ById(scenario).HasProdStack, repository.Read(".github/workflows/ci.yml").Contains("deploy:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_gitlab_example_is_generated_on_request_parses_and_calls_only_existing_make_targets()
+    {
+        var repository = await hive.InstantiateAsync(Scenario.GitLabCi);
+        var targets = await ContainerArtifactTests.MakeTargetsAsync(repository);
+        var pipeline = repository.Read(".gitlab-ci.yml");
+
+        var stream = new YamlStream();
+        stream.Load(new StringReader(pipeline));
+        var stages = (YamlSequenceNode)((YamlMappingNode)stream.Documents[0].RootNode)["stages"];
+        Assert.Equal(["test", "image", "deploy"], stages.Children.Select(s => s.ToString()));
+        Assert.All(MakeCall().Matches(pipeline).Select(m => m.Groups["target"].Value), target => Assert.Contains(target, targets.Keys));
+        Assert.False((await hive.InstantiateAsync(Scenario.Default)).Exists(".gitlab-ci.yml"), "the GitLab example is off by default");
+    }
+
+    [Theory]
+    [InlineData("default")]
+    [InlineData("setup-dev")]
+    [InlineData("no-datastores")]
+    public async Task The_dev_container_names_the_development_stack_and_its_services(string scenario)
+    {
+        var repository = await hive.InstantiateAsync(Scenario.ById(scenario));
+        using var devcontainer = JsonDocument.Parse(repository.Read(".devcontainer/devcontainer.json"),
+            new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var root = devcontainer.RootElement;
+
+        var compose = root.GetProperty("dockerComposeFile").EnumerateArray().Select(f => Path.GetFullPath(Path.Combine(repository.PathOf(".devcontainer"), f.GetString()!))).Single();
+        Assert.True(File.Exists(compose), $"{compose} does not exist");
+        var services = (YamlMappingNode)((YamlMappingNode)LoadYaml(File.ReadAllText(compose)))["services"];
+        Assert.Contains(new YamlScalarNode(root.GetProperty("service").GetString()), services.Children.Keys);
+        Assert.All(root.GetProperty("runServices").EnumerateArray(), s => Assert.Contains(new YamlScalarNode(s.GetString()), services.Children.Keys));
+        Assert.Contains("docker-outside-of-docker", root.GetProperty("features").GetRawText(), StringComparison.Ordinal);
+        Assert.False((await hive.InstantiateAsync(Scenario.ProdSetup)).Exists(".devcontainer"), "no dev container without the development stack");
+    }
+
+    private static YamlNode LoadYaml(string text)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(text));
+        return stream.Documents[0].RootNode;
     }
 
     [Fact]
@@ -85,6 +128,6 @@ public sealed partial class WorkflowTests(TemplateHive hive)
     [GeneratedRegex(@"^[\w.-]+/[\w./-]+@(v\d+(\.\d+){0,2}|\d+\.\d+\.\d+|[0-9a-f]{40})$")]
     private static partial Regex PinnedAction();
 
-    [GeneratedRegex(@"\bmake\s+(?<target>[a-z][a-z0-9-]*)")]
+    [GeneratedRegex(@"\bmake[ \t]+(?<target>[a-z][a-z0-9-]*)")]
     private static partial Regex MakeCall();
 }
