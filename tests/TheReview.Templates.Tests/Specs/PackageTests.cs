@@ -24,6 +24,14 @@ public sealed class PackageTests
             Assert.Contains("icon.png", entries);
             Assert.Contains("README.md", entries);
             Assert.DoesNotContain(entries, e => e.Contains("/bin/", StringComparison.Ordinal) || e.Contains("/obj/", StringComparison.Ordinal));
+            using var nuspecStream = archive.GetEntry("TheReview.Templates.nuspec")!.Open();
+            var nuspec = System.Xml.Linq.XDocument.Load(nuspecStream).Root!.Elements().First();
+            foreach (var field in new[] { "description", "tags", "icon", "readme", "license", "repository", "releaseNotes", "packageTypes" })
+            {
+                Assert.True(nuspec.Elements().Any(e => e.Name.LocalName == field), $"the nuspec has no {field}");
+            }
+
+            Assert.Contains("dotnet-new", nuspec.Elements().Single(e => e.Name.LocalName == "tags").Value, StringComparison.Ordinal);
         }
 
         var hive = PackPaths.NewTempDirectory("nupkg-hive");
