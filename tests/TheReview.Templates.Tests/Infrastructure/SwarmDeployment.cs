@@ -128,5 +128,13 @@ public sealed class SwarmDeployment : IAsyncLifetime
         {
             await DockerHost.RunAsync(["secret", "rm", .. secrets]);
         }
+
+        // The releases built for this stack; the build cache keeps what the next run can reuse.
+        var releases = (await DockerHost.RunAsync("image", "ls", "--quiet", Workspace.Settings["API_IMAGE"])).StandardOutput
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Distinct().ToArray();
+        if (releases.Length > 0)
+        {
+            await DockerHost.RunAsync(["image", "rm", "--force", .. releases]);
+        }
     }
 }

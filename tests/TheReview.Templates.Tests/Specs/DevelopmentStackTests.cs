@@ -53,7 +53,7 @@ public sealed class DevelopmentStackTests(TemplateHive hive)
         }
         finally
         {
-            await Shell.RunAsync(Tools.Docker, ["compose", "-f", "docker-compose.yml", "down", "--volumes", "--remove-orphans"], stack.Repository.Directory);
+            await Shell.RunAsync(Tools.Docker, ["compose", "-f", "docker-compose.yml", "down", "--volumes", "--remove-orphans", "--rmi", "all"], stack.Repository.Directory);
         }
     }
 
