@@ -53,7 +53,9 @@ public sealed class DevelopmentStackTests(TemplateHive hive)
         }
         finally
         {
-            await Shell.RunAsync(Tools.Docker, ["compose", "-f", "docker-compose.yml", "down", "--volumes", "--remove-orphans", "--rmi", "all"], stack.Repository.Directory);
+            await Shell.RunAsync(Tools.Docker, ["compose", "-f", "docker-compose.yml", "down", "--volumes", "--remove-orphans"], stack.Repository.Directory);
+            // Only the image this test built; the shared local stand-ins stay cached.
+            await DockerHost.RunAsync("image", "rm", "--force", $"{stack.Settings["API_IMAGE"]}:dev");
         }
     }
 
