@@ -151,15 +151,23 @@ public sealed class SwarmStackTests(SwarmDeployment stack) : IClassFixture<Swarm
         }
 
         (await DockerHost.RunAsync(["service", "scale", "--detach=false", .. services.Select(s => $"{stack.Name}_{s}=1")])).EnsureSuccess();
+        // Healthy is not yet enough: the first exec into a container that has just started can fail in runc,
+        // so a store counts as back once an exec into it answers a query.
         foreach (var service in services)
         {
             await Poll.UntilAsync(async () =>
             {
                 var id = (await DockerHost.RunAsync("ps", "--quiet", "--filter", $"label=com.docker.swarm.service.name={stack.Name}_{service}", "--filter", "health=healthy")).StandardOutput.Trim();
-                return id.Length > 0;
-            }, TimeSpan.FromMinutes(2), $"a fresh, healthy {service}");
+                return id.Length > 0 && (await DockerHost.RunAsync("exec", id, "sh", "-c", QueryOf[service])).ExitCode == 0;
+            }, TimeSpan.FromMinutes(2), $"a fresh, healthy {service} that answers");
         }
     }
+
+    private static readonly Dictionary<string, string> QueryOf = new()
+    {
+        ["postgres"] = "psql -tA -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\" -c 'SELECT 1'",
+        ["redis"] = "REDISCLI_AUTH=$(cat /run/secrets/redis_password) redis-cli ping | grep -q PONG",
+    };
 
     private async Task<string> PostgresChecksumAsync()
     {
