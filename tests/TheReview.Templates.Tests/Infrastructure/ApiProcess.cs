@@ -80,14 +80,18 @@ public sealed class ApiProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends SIGTERM and waits for the exit code.</summary>
-    public async Task<int> StopAsync(TimeSpan timeout)
+    /// <summary>Sends SIGTERM, as Docker and systemd do, without waiting for the exit.</summary>
+    public async Task TerminateAsync()
     {
         if (!process.HasExited)
         {
             (await Shell.RunAsync("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])).EnsureSuccess();
         }
+    }
 
+    /// <summary>The exit code, once the process has exited within the timeout.</summary>
+    public async Task<int> ExitCodeAsync(TimeSpan timeout)
+    {
         using var deadline = new CancellationTokenSource(timeout);
         await process.WaitForExitAsync(deadline.Token);
         return process.ExitCode;

@@ -24,36 +24,6 @@ public sealed class RunningServiceTests(RunningServiceFixture service) : IClassF
     }
 
     [Fact]
-    public async Task Health_levels_answer_and_readiness_follows_postgres_down_and_up()
-    {
-        await using var api = await service.StartAsync(service.WithoutMongo);
-
-        Assert.Equal(HttpStatusCode.OK, await api.StatusAsync("/health"));
-        Assert.Equal(HttpStatusCode.OK, await api.StatusAsync("/health/live"));
-        Assert.Equal(HttpStatusCode.OK, await api.StatusAsync("/health/ready"));
-
-        await service.Postgres.StopAsync();
-        try
-        {
-            var down = await Poll.UntilAsync(async () => await api.StatusAsync("/health/ready") == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(15), "readiness 503");
-            var report = await ReadinessAsync(api);
-            Assert.Equal("Unhealthy", report.GetProperty("entries").GetProperty("postgres").GetProperty("status").GetString());
-            Assert.Equal("Healthy", report.GetProperty("entries").GetProperty("redis").GetProperty("status").GetString());
-            Assert.DoesNotContain("exception", report.GetProperty("entries").GetProperty("postgres").GetRawText(), StringComparison.OrdinalIgnoreCase);
-            Assert.Equal(HttpStatusCode.OK, await api.StatusAsync("/health/live"));
-            Figures.Report($"readiness turned 503 {down.TotalMilliseconds:F0} ms after PostgreSQL stopped");
-        }
-        finally
-        {
-            await service.Postgres.StartAgainAsync();
-        }
-
-        var up = await Poll.UntilAsync(async () => await api.StatusAsync("/health/ready") == HttpStatusCode.OK, TimeSpan.FromSeconds(15), "readiness back to 200");
-        Figures.Report($"readiness back to 200 {up.TotalMilliseconds:F0} ms after PostgreSQL started");
-        Assert.False(api.HasExited);
-    }
-
-    [Fact]
     public async Task Readiness_is_503_naming_mongo_when_mongo_is_configured_but_unreachable()
     {
         await using var api = await service.StartAsync(service.Default, mongo: $"mongodb://127.0.0.1:{FreePort.Next()}/orders");
@@ -119,19 +89,6 @@ public sealed class RunningServiceTests(RunningServiceFixture service) : IClassF
     }
 
     [Fact]
-    public async Task A_missing_secret_file_stops_start_up_with_a_message_naming_the_setting()
-    {
-        var environment = service.Environment(await service.NewDatabaseAsync());
-        environment["Postgres__Password_FILE"] = "/run/secrets/does-not-exist";
-
-        var result = await ApiProcess.RunCommandAsync(service.WithoutMongo.ApiAssembly, environment, "serve");
-
-        Assert.Equal(1, result.ExitCode);
-        Assert.Contains("Postgres:Password", result.Output, StringComparison.Ordinal);
-        Assert.Contains("Postgres__Password_FILE", result.Output, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public async Task The_reviews_sample_creates_reads_from_cache_and_lists()
     {
         await using var api = await service.StartAsync(service.WithoutMongo);
@@ -154,7 +111,7 @@ public sealed class RunningServiceTests(RunningServiceFixture service) : IClassF
         return response.Headers.GetValues("X-Cache").Single();
     }
 
-    private static async Task<JsonElement> ReadinessAsync(ApiProcess api)
+    internal static async Task<JsonElement> ReadinessAsync(ApiProcess api)
     {
         using var response = await api.Client.GetAsync("/health/ready");
         return await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -197,11 +154,22 @@ public sealed class RunningServiceFixture(TemplateHive hive) : IAsyncLifetime
     };
 
     /// <summary>Migrates a fresh database and starts the API of the given build on it.</summary>
-    public async Task<ApiProcess> StartAsync(GeneratedRepository build, string? mongo = null)
+    public async Task<ApiProcess> StartAsync(GeneratedRepository build, string? mongo = null) =>
+        (await StartOnNewDatabaseAsync(build, mongo)).Api;
+
+    /// <summary>Migrates a fresh database and starts the API on it, with these settings besides the connection strings.</summary>
+    public async Task<(ApiProcess Api, string Database)> StartOnNewDatabaseAsync(
+        GeneratedRepository build, string? mongo = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var environment = Environment(await NewDatabaseAsync(), mongo);
+        var database = await NewDatabaseAsync();
+        var environment = Environment(database, mongo);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            environment[key] = value;
+        }
+
         (await ApiProcess.RunCommandAsync(build.ApiAssembly, environment, "migrate")).EnsureSuccess();
-        return await ApiProcess.StartAsync(build.ApiAssembly, environment);
+        return (await ApiProcess.StartAsync(build.ApiAssembly, environment), database);
     }
 
     public async ValueTask DisposeAsync()

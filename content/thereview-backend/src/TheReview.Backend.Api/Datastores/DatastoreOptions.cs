@@ -40,8 +40,10 @@ internal static class DatastoreOptionsExtensions
             parse(options);
             return true;
         }
-        catch (Exception exception) when (exception is ArgumentException or FormatException or KeyNotFoundException or NotSupportedException or InvalidOperationException)
+        catch (Exception exception) when (exception is not OutOfMemoryException)
         {
+            // Each client library has its own parse errors (MongoConfigurationException, ArgumentException, ...),
+            // and their messages may quote the connection string with its password: only "invalid" leaves here.
             return false;
         }
     }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Scalar.AspNetCore;
 using Serilog;
 
@@ -22,6 +23,10 @@ internal static class ApiDefaultsExtensions
         });
         builder.Services.Configure<HostOptions>(options =>
             options.ShutdownTimeout = builder.Configuration.GetValue("Hosting:ShutdownTimeout", TimeSpan.FromSeconds(25)));
+        builder.Services.AddHostedService<ShutdownDrain>();
+
+        // Kestrel reads only its endpoints from configuration; the limits (request body size, ...) are bound here.
+        builder.Services.Configure<KestrelServerOptions>(builder.Configuration.GetSection("Kestrel"));
         return builder;
     }
 

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace TheReview.Backend.Api.Hosting;
 
 /// <summary>
@@ -8,6 +10,9 @@ internal static class CommandExtensions
 {
     public static async Task<int> RunOrExecuteCommandAsync(this WebApplication app, string[] args)
     {
+        // Settings are checked before anything runs, so a mistake ends start-up with one line naming it.
+        app.Services.GetService<IStartupValidator>()?.Validate();
+
         // Options such as --urls are the host's; a command is a leading bare word.
         var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
         switch (command)

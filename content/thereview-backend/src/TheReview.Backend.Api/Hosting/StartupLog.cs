@@ -16,7 +16,7 @@ internal static class StartupLog
     public static void Fatal(Exception exception)
     {
         // Configuration mistakes are the operator's to fix: name the setting, skip the stack trace.
-        if (exception is OptionsValidationException or InvalidOperationException { InnerException: null } or FormatException or UriFormatException)
+        if (exception is OptionsValidationException or InvalidOperationException { InnerException: null or FormatException } or FormatException or UriFormatException)
         {
             Log.Fatal("Start-up failed: {Reason}", exception.Message);
         }

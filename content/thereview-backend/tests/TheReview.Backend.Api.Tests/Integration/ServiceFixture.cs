@@ -102,6 +102,7 @@ public sealed class ServiceFixture : WebApplicationFactory<Program>, IAsyncLifet
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.UseSetting("Hosting:DrainDelay", "00:00:00");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);

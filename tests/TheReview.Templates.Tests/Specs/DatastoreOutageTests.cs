@@ -1,0 +1,139 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace TheReview.Templates.Tests.Specs;
+
+/// <summary>
+/// The API as a process while the PostgreSQL and Redis servers that this test owns stop and start:
+/// readiness follows them, liveness does not, and the process never exits or needs a restart.
+/// </summary>
+[Collection(SerialBuilds.Name)]
+public sealed class DatastoreOutageTests(RunningServiceFixture service) : IClassFixture<RunningServiceFixture>
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task A_postgres_outage_turns_readiness_503_within_5_s_and_the_api_recovers_without_a_restart()
+    {
+        await using var api = await service.StartAsync(service.WithoutMongo);
+        Assert.Equal(HttpStatusCode.OK, await api.StatusAsync("/health"));
+        Assert.Equal(HttpStatusCode.OK, await api.StatusAsync("/health/ready"));
+
+        await service.Postgres.StopAsync();
+        try
+        {
+            var down = await Poll.UntilAsync(async () => await api.StatusAsync("/health/ready") == HttpStatusCode.ServiceUnavailable, Bound, "readiness 503");
+            var entries = (await RunningServiceTests.ReadinessAsync(api)).GetProperty("entries");
+            Assert.Equal("Unhealthy", entries.GetProperty("postgres").GetProperty("status").GetString());
+            Assert.Equal("Healthy", entries.GetProperty("redis").GetProperty("status").GetString());
+            Assert.DoesNotContain("exception", entries.GetProperty("postgres").GetRawText(), StringComparison.OrdinalIgnoreCase);
+            Assert.Equal(HttpStatusCode.OK, await api.StatusAsync("/health/live"));
+            Figures.Report($"readiness turned 503 {down.TotalMilliseconds:F0} ms after PostgreSQL stopped; liveness stayed 200");
+        }
+        finally
+        {
+            await service.Postgres.StartAgainAsync();
+        }
+
+        var up = await Poll.UntilAsync(async () => await api.StatusAsync("/health/ready") == HttpStatusCode.OK, Bound, "readiness back to 200");
+        Figures.Report($"readiness back to 200 {up.TotalMilliseconds:F0} ms after PostgreSQL started");
+        await AssertTheSampleWorksAsync(api);
+        Assert.False(api.HasExited);
+    }
+
+    [Fact]
+    public async Task A_redis_outage_degrades_reads_to_the_database_without_a_single_5xx()
+    {
+        await using var api = await service.StartAsync(service.WithoutMongo);
+        var review = await CreateReviewAsync(api);
+        Assert.Equal("MISS", await CacheHeaderAsync(api, review));
+        Assert.Equal("HIT", await CacheHeaderAsync(api, review));
+
+        await service.Redis.StopAsync();
+        LoadReport reads;
+        try
+        {
+            var down = await Poll.UntilAsync(async () => await api.StatusAsync("/health/ready") == HttpStatusCode.ServiceUnavailable, Bound, "readiness 503");
+            var load = LoadGenerator.Start(api.Client, review, perSecond: 50, limit: TimeSpan.FromSeconds(20));
+            await Task.Delay(TimeSpan.FromSeconds(4));
+            var write = await CreateReviewAsync(api);
+            Assert.Equal("MISS", await CacheHeaderAsync(api, write));
+            Assert.Equal(HttpStatusCode.OK, await api.StatusAsync("/health/live"));
+            reads = await load.StopAsync();
+            Figures.Report($"Redis outage: readiness 503 after {down.TotalMilliseconds:F0} ms; reads during the outage: {reads}");
+        }
+        finally
+        {
+            await service.Redis.StartAgainAsync();
+        }
+
+        Assert.True(reads.Requests >= 100, $"only {reads.Requests} reads were sent during the outage");
+        Assert.True(reads.Failures == 0, $"reads failed while Redis was down: {reads}: {string.Join("; ", reads.FailureSamples)}");
+        var up = await Poll.UntilAsync(async () => await api.StatusAsync("/health/ready") == HttpStatusCode.OK, Bound, "readiness back to 200");
+        await Poll.UntilAsync(async () => await CacheHeaderAsync(api, review) == "HIT", Bound, "reads served from Redis again");
+        Figures.Report($"readiness back to 200 {up.TotalMilliseconds:F0} ms after Redis started; the cache serves again without a restart");
+        Assert.False(api.HasExited);
+    }
+
+    [Fact]
+    public async Task The_api_starts_without_its_datastores_and_becomes_ready_when_they_appear()
+    {
+        var environment = service.Environment(await service.NewDatabaseAsync());
+        (await ApiProcess.RunCommandAsync(service.WithoutMongo.ApiAssembly, environment, "migrate")).EnsureSuccess();
+        await service.Postgres.StopAsync();
+        await service.Redis.StopAsync();
+        var stopped = true;
+        try
+        {
+            await using var api = await ApiProcess.StartAsync(service.WithoutMongo.ApiAssembly, environment);
+            Assert.Equal(HttpStatusCode.OK, await api.StatusAsync("/health/live"));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, await api.StatusAsync("/health/ready"));
+
+            // No crash loop: the process stays up, answering, while nothing is there.
+            for (var second = 0; second < 5; second++)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+                Assert.False(api.HasExited, $"the API exited without its datastores:\n{api.Output}");
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, await api.StatusAsync("/health/ready"));
+            }
+
+            await service.Postgres.StartAgainAsync();
+            await service.Redis.StartAgainAsync();
+            stopped = false;
+            var ready = await Poll.UntilAsync(async () => await api.StatusAsync("/health/ready") == HttpStatusCode.OK, Bound, "readiness once the datastores appear");
+            Figures.Report($"started without PostgreSQL and Redis: live 200, ready 503 for 5 s, ready 200 {ready.TotalMilliseconds:F0} ms after they started");
+            await AssertTheSampleWorksAsync(api);
+        }
+        finally
+        {
+            if (stopped)
+            {
+                await service.Postgres.StartAgainAsync();
+                await service.Redis.StartAgainAsync();
+            }
+        }
+    }
+
+    private static async Task AssertTheSampleWorksAsync(ApiProcess api)
+    {
+        var review = await CreateReviewAsync(api);
+        using var read = await api.Client.GetAsync(review);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+    }
+
+    private static async Task<string> CreateReviewAsync(ApiProcess api)
+    {
+        using var created = await api.Client.PostAsJsonAsync("/api/reviews", new { subject = "Grinder", author = "ana", rating = 4 });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+        return $"/api/reviews/{id}";
+    }
+
+    private static async Task<string> CacheHeaderAsync(ApiProcess api, string review)
+    {
+        using var response = await api.Client.GetAsync(review);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return response.Headers.GetValues("X-Cache").Single();
+    }
+}
