@@ -3,7 +3,7 @@
 # tools the static checks run. Idempotent: a second run finds everything installed and running.
 set -euo pipefail
 
-packages=(postgresql redis-server nginx-light prometheus shellcheck yamllint jq openssl make debootstrap util-linux)
+packages=(postgresql redis-server nginx-light prometheus shellcheck yamllint jq openssl make debootstrap util-linux wrk curl)
 
 missing=()
 for package in "${packages[@]}"; do

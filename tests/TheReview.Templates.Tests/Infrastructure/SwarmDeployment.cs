@@ -9,6 +9,10 @@ namespace TheReview.Templates.Tests.Infrastructure;
 /// </summary>
 public sealed class SwarmDeployment : IAsyncLifetime
 {
+    /// <summary>The reviews' row count and a digest of their content.</summary>
+    public const string ReviewsChecksum =
+        "SELECT count(*) || ':' || md5(string_agg(id::text || subject || author || rating || coalesce(text, ''), ',' ORDER BY id)) FROM reviews";
+
     private const string Override = "without-grafana.yml";
     private readonly TemplateHive hive;
 
@@ -37,7 +41,9 @@ public sealed class SwarmDeployment : IAsyncLifetime
         }
 
         Workspace = await StackWorkspace.CreateAsync(await hive.InstantiateAsync(Scenario.WithoutMongo));
-        await File.WriteAllTextAsync(Workspace.Repository.PathOf(Override), "services:\n  grafana:\n    deploy:\n      replicas: 0\n");
+        // Compose pulls every service's image, even at zero replicas: a local image stands in for Grafana's.
+        await File.WriteAllTextAsync(Workspace.Repository.PathOf(Override),
+            $"services:\n  grafana:\n    image: {Workspace.Settings["NGINX_IMAGE"]}\n    deploy:\n      replicas: 0\n");
         Proxy = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true })
         {
             BaseAddress = new Uri($"https://127.0.0.1:{Workspace.Port("HTTPS_PORT")}"),
@@ -45,15 +51,24 @@ public sealed class SwarmDeployment : IAsyncLifetime
         };
 
         (await Workspace.MakeAsync("build-prod")).EnsureSuccess();
+        await RedeployAsync();
+        ReviewPath = await CreateReviewAsync("Espresso machine");
+    }
+
+    /// <summary>Deploys the stack (again) with <c>make prod-deploy</c> and waits for 3 ready replicas of 1.0.0.</summary>
+    public async Task RedeployAsync()
+    {
         (await Workspace.MakeAsync("prod-deploy", ProdFiles)).EnsureSuccess();
         await ConvergedAsync(3, "1.0.0");
         await Poll.UntilAsync(async () => await StatusAsync("/health/ready") == HttpStatusCode.OK, TimeSpan.FromMinutes(2), "readiness through Nginx");
-
-        using var created = await Proxy.PostAsync(new Uri("/api/reviews", UriKind.Relative),
-            new StringContent("{\"subject\":\"Espresso machine\",\"author\":\"ana\",\"rating\":5}", System.Text.Encoding.UTF8, "application/json"));
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        ReviewPath = created.Headers.Location!.AbsolutePath;
     }
+
+    /// <summary>Waits until no container or network of the stack is left after <c>docker stack rm</c>.</summary>
+    public async Task GoneAsync() =>
+        await Poll.UntilAsync(async () =>
+            (await DockerHost.RunAsync("ps", "--all", "--quiet", "--filter", $"label=com.docker.stack.namespace={Name}")).StandardOutput.Trim().Length == 0
+            && (await DockerHost.RunAsync("network", "ls", "--quiet", "--filter", $"label=com.docker.stack.namespace={Name}")).StandardOutput.Trim().Length == 0,
+            TimeSpan.FromMinutes(2), "stack removal");
 
     /// <summary>Builds the current sources as another release tag.</summary>
     public async Task BuildReleaseAsync(string tag) =>
@@ -88,6 +103,21 @@ public sealed class SwarmDeployment : IAsyncLifetime
         return [.. ps.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('|')).Select(p => (p[0], p[1]))];
     }
 
+    /// <summary>The exit codes of the API replicas of a release that Swarm has stopped (137 would mean killed after the grace period).</summary>
+    public async Task<List<int>> ExitCodesOfStoppedReplicasAsync(string tag)
+    {
+        var tasks = (await DockerHost.RunAsync("service", "ps", Api, "--no-trunc", "--filter", "desired-state=shutdown", "--format", "{{.ID}}|{{.Image}}"))
+            .EnsureSuccess().StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split('|')).Where(task => task[1].EndsWith($":{tag}", StringComparison.Ordinal)).Select(task => task[0]).ToArray();
+        if (tasks.Length == 0)
+        {
+            return [];
+        }
+
+        var codes = (await DockerHost.RunAsync(["inspect", "--format", "{{.Status.ContainerStatus.ExitCode}}", .. tasks])).EnsureSuccess().StandardOutput;
+        return [.. codes.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture))];
+    }
+
     /// <summary>The distinct replicas that answer a burst of parallel requests through Nginx.</summary>
     public async Task<HashSet<string>> InstancesAnsweringAsync(int requests = 60)
     {
@@ -97,6 +127,21 @@ public sealed class SwarmDeployment : IAsyncLifetime
             return response.Headers.TryGetValues("X-Instance", out var values) ? values.Single() : "?";
         }));
         return [.. answers];
+    }
+
+    /// <summary>Runs SQL with psql inside the stack's PostgreSQL container; the rows, one per line.</summary>
+    public async Task<string> PsqlAsync(string sql, string? database = null) =>
+        (await DockerHost.RunAsync("exec", await ContainerOfAsync("postgres"), "sh", "-c",
+            $"psql -v ON_ERROR_STOP=1 -tA -U \"$POSTGRES_USER\" -d {database ?? "\"$POSTGRES_DB\""} -c \"{sql}\""))
+            .EnsureSuccess().StandardOutput.Trim();
+
+    /// <summary>Posts a review through Nginx and returns its path.</summary>
+    public async Task<string> CreateReviewAsync(string subject)
+    {
+        using var created = await Proxy.PostAsync(new Uri("/api/reviews", UriKind.Relative),
+            new StringContent($"{{\"subject\":\"{subject}\",\"author\":\"ana\",\"rating\":4}}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return created.Headers.Location!.AbsolutePath;
     }
 
     public async Task<string> ContainerOfAsync(string service) =>
@@ -112,9 +157,7 @@ public sealed class SwarmDeployment : IAsyncLifetime
         }
 
         await DockerHost.RunAsync("stack", "rm", Name);
-        await Poll.UntilAsync(async () =>
-            (await DockerHost.RunAsync("ps", "--all", "--quiet", "--filter", $"label=com.docker.stack.namespace={Name}")).StandardOutput.Trim().Length == 0,
-            TimeSpan.FromMinutes(2), "stack removal");
+        await GoneAsync();
         var volumes = (await DockerHost.RunAsync("volume", "ls", "--quiet", "--filter", $"label=com.docker.stack.namespace={Name}")).StandardOutput
             .Split('\n', StringSplitOptions.RemoveEmptyEntries);
         if (volumes.Length > 0)
@@ -137,4 +180,11 @@ public sealed class SwarmDeployment : IAsyncLifetime
             await DockerHost.RunAsync(["image", "rm", "--force", .. releases]);
         }
     }
+}
+
+/// <summary>The specs that share one deployed production stack; like the builds, they run alone.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProductionDeployment : ICollectionFixture<SwarmDeployment>
+{
+    public const string Name = "production stack";
 }

@@ -13,6 +13,8 @@ public static class Tools
 
     public static string Make => TestServices.Program("make", "/usr/bin/make");
 
+    public static string OpenSsl => TestServices.Program("openssl", "/usr/bin/openssl");
+
     /// <summary>The docker CLI with the compose v2 plugin.</summary>
     public static async Task<string> DockerComposeAsync()
     {

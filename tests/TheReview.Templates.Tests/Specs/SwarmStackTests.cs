@@ -6,8 +6,8 @@ namespace TheReview.Templates.Tests.Specs;
 /// The production stack under Docker Swarm: replicas behind Nginx over TLS, rolling updates under load,
 /// automatic and manual rollback, scaling, and backups that restore. Each spec leaves 3 healthy replicas.
 /// </summary>
-[Collection(SerialBuilds.Name)]
-public sealed class SwarmStackTests(SwarmDeployment stack) : IClassFixture<SwarmDeployment>
+[Collection(ProductionDeployment.Name)]
+public sealed class SwarmStackTests(SwarmDeployment stack)
 {
     [Fact]
     public async Task The_stack_serves_its_replicas_behind_nginx_over_tls_with_migrations_applied()
@@ -63,6 +63,10 @@ public sealed class SwarmStackTests(SwarmDeployment stack) : IClassFixture<Swarm
         Assert.True(report.Failures == 0, $"{report}: {string.Join("; ", report.FailureSamples)}");
         Assert.True(report.Requests >= 100, report.ToString());
         Assert.True(sawExtraReplica, "start-first: a new replica runs before an old one stops");
+        var exits = await stack.ExitCodesOfStoppedReplicasAsync("1.0.0");
+        Figures.Report($"replicas of 1.0.0 stopped by the update: exit codes {string.Join(", ", exits)} (stop_grace_period 30 s)");
+        Assert.NotEmpty(exits);
+        Assert.All(exits, code => Assert.Equal(0, code));
 
         (await stack.Workspace.MakeAsync("prod-rollback")).EnsureSuccess();
         await stack.ConvergedAsync(3, "1.0.0");
@@ -115,10 +119,7 @@ public sealed class SwarmStackTests(SwarmDeployment stack) : IClassFixture<Swarm
     {
         for (var i = 0; i < 10; i++)
         {
-            using var created = await stack.Proxy.PostAsync(new Uri("/api/reviews", UriKind.Relative),
-                new StringContent($"{{\"subject\":\"Backup {i}\",\"author\":\"ana\",\"rating\":{1 + (i % 5)}}}", System.Text.Encoding.UTF8, "application/json"));
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-            await stack.StatusAsync(created.Headers.Location!.AbsolutePath);
+            await stack.StatusAsync(await stack.CreateReviewAsync($"Backup {i}"));
         }
 
         var postgresBefore = await PostgresChecksumAsync();
@@ -169,12 +170,7 @@ public sealed class SwarmStackTests(SwarmDeployment stack) : IClassFixture<Swarm
         ["redis"] = "REDISCLI_AUTH=$(cat /run/secrets/redis_password) redis-cli ping | grep -q PONG",
     };
 
-    private async Task<string> PostgresChecksumAsync()
-    {
-        var postgres = await stack.ContainerOfAsync("postgres");
-        const string Sql = "SELECT count(*) || ':' || md5(string_agg(id::text || subject || author || rating || coalesce(text, ''), ',' ORDER BY id)) FROM reviews";
-        return (await DockerHost.RunAsync("exec", postgres, "sh", "-c", $"psql -tA -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\" -c \"{Sql}\"")).EnsureSuccess().StandardOutput.Trim();
-    }
+    private Task<string> PostgresChecksumAsync() => stack.PsqlAsync(SwarmDeployment.ReviewsChecksum);
 
     private async Task<string> RedisChecksumAsync()
     {

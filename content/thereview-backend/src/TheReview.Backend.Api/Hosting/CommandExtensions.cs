@@ -10,14 +10,13 @@ internal static class CommandExtensions
 {
     public static async Task<int> RunOrExecuteCommandAsync(this WebApplication app, string[] args)
     {
-        // Settings are checked before anything runs, so a mistake ends start-up with one line naming it.
-        app.Services.GetService<IStartupValidator>()?.Validate();
-
         // Options such as --urls are the host's; a command is a leading bare word.
         var command = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
         switch (command)
         {
             case "serve":
+                // Every setting is checked before the host starts, so a mistake ends start-up with one line naming it.
+                app.Services.GetService<IStartupValidator>()?.Validate();
                 await app.RunAsync();
                 return 0;
             //#if (postgres)

@@ -1,0 +1,121 @@
+using System.Net;
+
+namespace TheReview.Templates.Tests.Specs;
+
+/// <summary>
+/// The production data survives what operators do to the stack: taking it down and up (Swarm and compose),
+/// backing up while clients write, and a restore run by mistake on a database that is in use.
+/// </summary>
+[Collection(ProductionDeployment.Name)]
+public sealed class DataSafetyTests(SwarmDeployment stack)
+{
+    [Fact]
+    public async Task Taking_the_stack_down_and_up_under_swarm_and_under_compose_keeps_every_row()
+    {
+        await stack.CreateReviewAsync("Survives restarts");
+        var before = await stack.PsqlAsync(SwarmDeployment.ReviewsChecksum);
+
+        (await stack.Workspace.MakeAsync("prod-remove")).EnsureSuccess();
+        await stack.GoneAsync();
+        try
+        {
+            for (var round = 1; round <= 2; round++)
+            {
+                (await stack.Workspace.MakeAsync("prod-up", stack.ProdFiles)).EnsureSuccess();
+                Assert.Equal(before, await ComposeChecksumAsync());
+
+                // Compose applies the security options that Swarm ignores (docs/architecture.md).
+                var api = await ComposeContainerAsync("api");
+                Assert.Contains("no-new-privileges:true", (await DockerHost.InspectAsync(api)).GetProperty("HostConfig").GetProperty("SecurityOpt").EnumerateArray().Select(o => o.GetString()));
+                (await stack.Workspace.MakeAsync("prod-down", stack.ProdFiles)).EnsureSuccess();
+            }
+
+            Figures.Report($"compose prod-up/prod-down twice after the Swarm stack was removed: reviews unchanged ({before.Split(':')[0]} rows, same digest)");
+        }
+        finally
+        {
+            await stack.Workspace.MakeAsync("prod-down", stack.ProdFiles);
+            await stack.RedeployAsync();
+        }
+
+        Assert.Equal(before, await stack.PsqlAsync(SwarmDeployment.ReviewsChecksum));
+    }
+
+    [Fact]
+    public async Task A_backup_taken_under_write_load_holds_every_row_committed_before_it_began()
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var writes = 0;
+        var writer = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested && writes < 3000)
+            {
+                await stack.CreateReviewAsync($"Under load {writes}");
+                Interlocked.Increment(ref writes);
+            }
+        });
+        await Poll.UntilAsync(() => Task.FromResult(Volatile.Read(ref writes) >= 20), TimeSpan.FromSeconds(30), "writes under way");
+
+        var atStart = long.Parse(await stack.PsqlAsync("SELECT count(*) FROM reviews"), System.Globalization.CultureInfo.InvariantCulture);
+        var backup = (await stack.Workspace.MakeAsync("--no-print-directory", "backup-postgres")).EnsureSuccess().StandardOutput.Trim().Split('\n')[^1];
+        var atEnd = long.Parse(await stack.PsqlAsync("SELECT count(*) FROM reviews"), System.Globalization.CultureInfo.InvariantCulture);
+        await stop.CancelAsync();
+        await writer;
+
+        var restored = await RestoredRowCountAsync(stack.Workspace.Repository.PathOf(backup));
+        Figures.Report($"backup under {writes} writes: {atStart} rows when it began, {atEnd} when it ended, {restored} in the restored copy");
+        Assert.True(atEnd > atStart, "no write happened while the backup ran");
+        Assert.InRange(restored, atStart, atEnd);
+    }
+
+    [Fact]
+    public async Task A_restore_into_a_database_in_use_is_refused_unless_forced()
+    {
+        var postgresBackup = (await stack.Workspace.MakeAsync("--no-print-directory", "backup-postgres")).EnsureSuccess().StandardOutput.Trim().Split('\n')[^1];
+        var redisBackup = (await stack.Workspace.MakeAsync("--no-print-directory", "backup-redis")).EnsureSuccess().StandardOutput.Trim().Split('\n')[^1];
+        var before = await stack.PsqlAsync(SwarmDeployment.ReviewsChecksum);
+
+        var postgres = await stack.Workspace.MakeAsync("restore-postgres", $"file={postgresBackup}");
+        var redis = await stack.Workspace.MakeAsync("restore-redis", $"file={redisBackup}");
+
+        Assert.NotEqual(0, postgres.ExitCode);
+        Assert.Contains("--force", postgres.Output, StringComparison.Ordinal);
+        Assert.NotEqual(0, redis.ExitCode);
+        Assert.Contains("--force", redis.Output, StringComparison.Ordinal);
+        Assert.Equal(before, await stack.PsqlAsync(SwarmDeployment.ReviewsChecksum));
+        Assert.Equal(HttpStatusCode.OK, await stack.StatusAsync(stack.ReviewPath));
+        Figures.Report($"restore without force: PostgreSQL refused ({postgres.Output.Trim().Split('\n').First(l => l.Contains("error", StringComparison.Ordinal))}); Redis refused too; data unchanged");
+    }
+
+    /// <summary>Restores the dump into a scratch database in the stack's PostgreSQL and counts its reviews.</summary>
+    private async Task<long> RestoredRowCountAsync(string dump)
+    {
+        var postgres = await stack.ContainerOfAsync("postgres");
+        (await DockerHost.RunAsync("cp", dump, $"{postgres}:/tmp/verify.dump")).EnsureSuccess();
+        try
+        {
+            await stack.PsqlAsync("DROP DATABASE IF EXISTS verify_backup", "postgres");
+            await stack.PsqlAsync("CREATE DATABASE verify_backup", "postgres");
+            (await DockerHost.RunAsync("exec", postgres, "sh", "-c",
+                "pg_restore --no-owner --exit-on-error -U \"$POSTGRES_USER\" -d verify_backup /tmp/verify.dump")).EnsureSuccess();
+            return long.Parse(await stack.PsqlAsync("SELECT count(*) FROM reviews", "verify_backup"), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        finally
+        {
+            await stack.PsqlAsync("DROP DATABASE IF EXISTS verify_backup", "postgres");
+            await DockerHost.RunAsync("exec", "--user", "root", postgres, "rm", "-f", "/tmp/verify.dump");
+        }
+    }
+
+    private async Task<string> ComposeChecksumAsync() =>
+        (await DockerHost.RunAsync("exec", await ComposeContainerAsync("postgres"), "sh", "-c",
+            $"psql -tA -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\" -c \"{SwarmDeployment.ReviewsChecksum}\"")).EnsureSuccess().StandardOutput.Trim();
+
+    private async Task<string> ComposeContainerAsync(string service)
+    {
+        var container = (await DockerHost.RunAsync("ps", "--quiet", "--filter", $"label=com.docker.compose.project={stack.Name}", "--filter", $"label=com.docker.compose.service={service}"))
+            .EnsureSuccess().StandardOutput.Split('\n')[0].Trim();
+        Assert.False(string.IsNullOrEmpty(container), $"no {service} container in the compose project {stack.Name}");
+        return container;
+    }
+}

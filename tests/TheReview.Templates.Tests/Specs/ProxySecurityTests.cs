@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+
+namespace TheReview.Templates.Tests.Specs;
+
+/// <summary>What a client, or an attacker, sees of the production stack through Nginx on 127.0.0.1.</summary>
+[Collection(ProductionDeployment.Name)]
+public sealed class ProxySecurityTests(SwarmDeployment stack)
+{
+    private static readonly string[] SecureHeaders =
+    [
+        "Strict-Transport-Security", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy",
+        "Content-Security-Policy", "Permissions-Policy", "Cross-Origin-Opener-Policy",
+    ];
+
+    [Theory]
+    [InlineData("-tls1", false)]
+    [InlineData("-tls1_1", false)]
+    [InlineData("-tls1_2", true)]
+    [InlineData("-tls1_3", true)]
+    public async Task Only_tls_1_2_and_1_3_are_accepted(string protocol, bool accepted)
+    {
+        // SECLEVEL=0 lets this client offer the old protocols at all, so a refusal is the server's.
+        var handshake = await Shell.RunAsync(Tools.OpenSsl,
+            ["s_client", "-connect", $"127.0.0.1:{stack.Workspace.Port("HTTPS_PORT")}", protocol, "-cipher", "DEFAULT:@SECLEVEL=0", "-brief"],
+            "/", timeout: TimeSpan.FromSeconds(20));
+
+        Assert.Equal(accepted, handshake.ExitCode == 0);
+        if (accepted)
+        {
+            Assert.Contains($"Protocol version: TLSv1.{protocol[^1]}", handshake.Output, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Matches("alert protocol version|unsupported protocol|no protocols available|wrong version number", handshake.Output);
+        }
+
+        Figures.Report($"{protocol}: {(accepted ? "accepted" : "refused")}");
+    }
+
+    [Fact]
+    public async Task Plain_http_redirects_to_https()
+    {
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+
+        using var response = await client.GetAsync(new Uri($"http://127.0.0.1:{stack.Workspace.Port("HTTP_PORT")}/api/reviews?take=1"));
+
+        Assert.Equal(HttpStatusCode.MovedPermanently, response.StatusCode);
+        Assert.Equal("https", response.Headers.Location!.Scheme);
+        Assert.Equal("/api/reviews?take=1", response.Headers.Location.PathAndQuery);
+    }
+
+    [Fact]
+    public async Task Every_answer_carries_the_secure_headers_and_no_server_version()
+    {
+        foreach (var path in new[] { stack.ReviewPath, "/api/reviews/not-a-guid", "/metrics" })
+        {
+            using var response = await stack.Proxy.GetAsync(new Uri(path, UriKind.Relative));
+
+            foreach (var header in SecureHeaders)
+            {
+                Assert.True(response.Headers.Contains(header), $"{path} ({(int)response.StatusCode}) lacks {header}");
+            }
+
+            Assert.Equal("nginx", string.Join(' ', response.Headers.Server.Select(s => s.ToString())));
+            Assert.False(response.Headers.Contains("X-Powered-By"));
+        }
+
+        Figures.Report($"{SecureHeaders.Length} secure headers on 200, 400 and 404 answers; Server: nginx (no version)");
+    }
+
+    [Fact]
+    public async Task Metrics_and_the_detailed_health_report_stay_on_the_backend_network()
+    {
+        foreach (var path in new[] { "/metrics", "/health/live", "/health/", "/health/ready/details" })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, await stack.StatusAsync(path));
+        }
+
+        using var ready = await stack.Proxy.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/health/ready") { Headers = { { "Accept", "application/json" } } });
+        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_body_over_one_megabyte_gets_413_from_nginx()
+    {
+        var body = $$"""{"subject":"{{new string('x', 2_000_000)}}","author":"ana","rating":3}""";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/reviews") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = true;
+
+        using var response = await stack.Proxy.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_burst_beyond_the_rate_limit_gets_429_and_the_limit_recovers()
+    {
+        // A proxied path: locations that Nginx answers itself (return) run before the rate limit.
+        const int Burst = 400;
+        var clock = Stopwatch.StartNew();
+        var statuses = await Task.WhenAll(Enumerable.Range(0, Burst).Select(_ => stack.StatusAsync(stack.ReviewPath)));
+        var limited = statuses.Count(s => s == HttpStatusCode.TooManyRequests);
+
+        Figures.Report($"burst of {Burst} requests in {clock.ElapsedMilliseconds} ms: {limited} got 429, {statuses.Count(s => s == HttpStatusCode.OK)} passed the limit");
+        Assert.True(limited > 0, "no request of the burst was rate limited");
+        Assert.All(statuses, s => Assert.True(s is HttpStatusCode.TooManyRequests or HttpStatusCode.OK, $"unexpected {s}"));
+        await Poll.UntilAsync(async () => await stack.StatusAsync(stack.ReviewPath) == HttpStatusCode.OK, TimeSpan.FromSeconds(10), "the limit lets requests through again");
+    }
+}
