@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Scalar.AspNetCore;
 using Serilog;
+using Serilog.Events;
 
 namespace TheReview.Backend.Api.Hosting;
 
@@ -35,9 +36,17 @@ internal static class ApiDefaultsExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<CorrelationIdMiddleware>();
-        app.UseSerilogRequestLogging();
+        app.UseSerilogRequestLogging(options => options.GetLevel = RequestLogLevel);
         return app;
     }
+
+    // Probes come every few seconds from Docker, proxies and Prometheus: Verbose, so they cost no log line;
+    // their failures are logged by the health checks themselves.
+    private static LogEventLevel RequestLogLevel(HttpContext context, double elapsed, Exception? exception) =>
+        exception is not null ? LogEventLevel.Error
+        : context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/metrics") ? LogEventLevel.Verbose
+        : context.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Error
+        : LogEventLevel.Information;
 
     /// <summary>The OpenAPI document always; the interactive reference page only in Development.</summary>
     public static WebApplication MapApiReference(this WebApplication app)
