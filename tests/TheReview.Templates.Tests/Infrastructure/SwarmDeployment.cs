@@ -60,7 +60,17 @@ public sealed class SwarmDeployment : IAsyncLifetime
     {
         (await Workspace.MakeAsync("prod-deploy", ProdFiles)).EnsureSuccess();
         await ConvergedAsync(3, "1.0.0");
-        await Poll.UntilAsync(async () => await StatusAsync("/health/ready") == HttpStatusCode.OK, TimeSpan.FromMinutes(2), "readiness through Nginx");
+    }
+
+    /// <summary>Waits until readiness through Nginx answers 200 twenty times in a row, so no replica is still reconnecting.</summary>
+    public Task<TimeSpan> ReadyEverywhereAsync()
+    {
+        var streak = 0;
+        return Poll.UntilAsync(async () =>
+        {
+            streak = await StatusAsync("/health/ready") == HttpStatusCode.OK ? streak + 1 : 0;
+            return streak >= 20;
+        }, TimeSpan.FromMinutes(2), "readiness of every replica through Nginx");
     }
 
     /// <summary>Waits until no container or network of the stack is left after <c>docker stack rm</c>.</summary>
@@ -87,15 +97,18 @@ public sealed class SwarmDeployment : IAsyncLifetime
         }
     }
 
-    /// <summary>Waits until the API runs the given replicas, all on the given tag, and no update is in progress.</summary>
-    public async Task<TimeSpan> ConvergedAsync(int replicas, string tag, TimeSpan? timeout = null) =>
-        await Poll.UntilAsync(async () =>
+    /// <summary>Waits until the API runs the given replicas, all on the given tag, no update is in progress, and every replica is ready.</summary>
+    public async Task<TimeSpan> ConvergedAsync(int replicas, string tag, TimeSpan? timeout = null)
+    {
+        var converged = await Poll.UntilAsync(async () =>
         {
             var tasks = await RunningTasksAsync();
             var update = (await DockerHost.RunAsync("service", "inspect", "--format", "{{if .UpdateStatus}}{{.UpdateStatus.State}}{{end}}", Api)).StandardOutput.Trim();
             return tasks.Count == replicas && tasks.All(t => t.Image.EndsWith($":{tag}", StringComparison.Ordinal) && t.State.StartsWith("Running", StringComparison.Ordinal))
                 && update is "" or "completed" or "rollback_completed";
         }, timeout ?? TimeSpan.FromMinutes(4), $"{replicas} healthy replicas of {tag}");
+        return converged + await ReadyEverywhereAsync();
+    }
 
     public async Task<List<(string Image, string State)>> RunningTasksAsync()
     {
