@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 
 namespace TheReview.Templates.Tests.Infrastructure;
 
@@ -78,6 +80,21 @@ public sealed class ApiProcess : IAsyncDisposable
         {
             return 0;
         }
+    }
+
+    /// <summary>The JSON report of <c>/health/ready</c>, whatever its status code.</summary>
+    public async Task<JsonElement> ReadinessReportAsync()
+    {
+        using var response = await Client.GetAsync("/health/ready");
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>The X-Cache header (HIT or MISS) of a successful read of the reviews sample.</summary>
+    public async Task<string> CacheHeaderAsync(string review)
+    {
+        using var response = await Client.GetAsync(review);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return response.Headers.GetValues("X-Cache").Single();
     }
 
     /// <summary>Sends SIGTERM, as Docker and systemd do, without waiting for the exit.</summary>

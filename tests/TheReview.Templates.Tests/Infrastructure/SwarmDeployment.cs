@@ -144,7 +144,11 @@ public sealed class SwarmDeployment : IAsyncLifetime
 
     /// <summary>Runs SQL with psql inside the stack's PostgreSQL container; the rows, one per line.</summary>
     public async Task<string> PsqlAsync(string sql, string? database = null) =>
-        (await DockerHost.RunAsync("exec", await ContainerOfAsync("postgres"), "sh", "-c",
+        await PsqlInAsync(await ContainerOfAsync("postgres"), sql, database);
+
+    /// <summary>Runs SQL with psql inside the given PostgreSQL container (Swarm's or compose's); the rows, one per line.</summary>
+    public static async Task<string> PsqlInAsync(string container, string sql, string? database = null) =>
+        (await DockerHost.RunAsync("exec", container, "sh", "-c",
             $"psql -v ON_ERROR_STOP=1 -tA -U \"$POSTGRES_USER\" -d {database ?? "\"$POSTGRES_DB\""} -c \"{sql}\""))
             .EnsureSuccess().StandardOutput.Trim();
 

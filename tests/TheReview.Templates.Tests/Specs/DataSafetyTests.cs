@@ -108,8 +108,7 @@ public sealed class DataSafetyTests(SwarmDeployment stack)
     }
 
     private async Task<string> ComposeChecksumAsync() =>
-        (await DockerHost.RunAsync("exec", await ComposeContainerAsync("postgres"), "sh", "-c",
-            $"psql -tA -U \"$POSTGRES_USER\" -d \"$POSTGRES_DB\" -c \"{SwarmDeployment.ReviewsChecksum}\"")).EnsureSuccess().StandardOutput.Trim();
+        await SwarmDeployment.PsqlInAsync(await ComposeContainerAsync("postgres"), SwarmDeployment.ReviewsChecksum);
 
     private async Task<string> ComposeContainerAsync(string service)
     {

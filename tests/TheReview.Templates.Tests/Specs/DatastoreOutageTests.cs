@@ -24,7 +24,7 @@ public sealed class DatastoreOutageTests(RunningServiceFixture service) : IClass
         try
         {
             var down = await Poll.UntilAsync(async () => await api.StatusAsync("/health/ready") == HttpStatusCode.ServiceUnavailable, Bound, "readiness 503");
-            var entries = (await RunningServiceTests.ReadinessAsync(api)).GetProperty("entries");
+            var entries = (await api.ReadinessReportAsync()).GetProperty("entries");
             Assert.Equal("Unhealthy", entries.GetProperty("postgres").GetProperty("status").GetString());
             Assert.Equal("Healthy", entries.GetProperty("redis").GetProperty("status").GetString());
             Assert.DoesNotContain("exception", entries.GetProperty("postgres").GetRawText(), StringComparison.OrdinalIgnoreCase);
@@ -47,8 +47,8 @@ public sealed class DatastoreOutageTests(RunningServiceFixture service) : IClass
     {
         await using var api = await service.StartAsync(service.WithoutMongo);
         var review = await CreateReviewAsync(api);
-        Assert.Equal("MISS", await CacheHeaderAsync(api, review));
-        Assert.Equal("HIT", await CacheHeaderAsync(api, review));
+        Assert.Equal("MISS", await api.CacheHeaderAsync(review));
+        Assert.Equal("HIT", await api.CacheHeaderAsync(review));
 
         await service.Redis.StopAsync();
         LoadReport reads;
@@ -58,7 +58,7 @@ public sealed class DatastoreOutageTests(RunningServiceFixture service) : IClass
             var load = LoadGenerator.Start(api.Client, review, perSecond: 50, limit: TimeSpan.FromSeconds(20));
             await Task.Delay(TimeSpan.FromSeconds(4));
             var write = await CreateReviewAsync(api);
-            Assert.Equal("MISS", await CacheHeaderAsync(api, write));
+            Assert.Equal("MISS", await api.CacheHeaderAsync(write));
             Assert.Equal(HttpStatusCode.OK, await api.StatusAsync("/health/live"));
             reads = await load.StopAsync();
             Figures.Report($"Redis outage: readiness 503 after {down.TotalMilliseconds:F0} ms; reads during the outage: {reads}");
@@ -71,7 +71,7 @@ public sealed class DatastoreOutageTests(RunningServiceFixture service) : IClass
         Assert.True(reads.Requests >= 100, $"only {reads.Requests} reads were sent during the outage");
         Assert.True(reads.Failures == 0, $"reads failed while Redis was down: {reads}: {string.Join("; ", reads.FailureSamples)}");
         var up = await Poll.UntilAsync(async () => await api.StatusAsync("/health/ready") == HttpStatusCode.OK, Bound, "readiness back to 200");
-        await Poll.UntilAsync(async () => await CacheHeaderAsync(api, review) == "HIT", Bound, "reads served from Redis again");
+        await Poll.UntilAsync(async () => await api.CacheHeaderAsync(review) == "HIT", Bound, "reads served from Redis again");
         Figures.Report($"readiness back to 200 {up.TotalMilliseconds:F0} ms after Redis started; the cache serves again without a restart");
         Assert.False(api.HasExited);
     }
@@ -128,12 +128,5 @@ public sealed class DatastoreOutageTests(RunningServiceFixture service) : IClass
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
         return $"/api/reviews/{id}";
-    }
-
-    private static async Task<string> CacheHeaderAsync(ApiProcess api, string review)
-    {
-        using var response = await api.Client.GetAsync(review);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return response.Headers.GetValues("X-Cache").Single();
     }
 }

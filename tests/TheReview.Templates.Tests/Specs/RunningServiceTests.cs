@@ -30,7 +30,7 @@ public sealed class RunningServiceTests(RunningServiceFixture service) : IClassF
 
         Assert.Equal(HttpStatusCode.OK, await api.StatusAsync("/health/live"));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, await api.StatusAsync("/health/ready"));
-        var entries = (await ReadinessAsync(api)).GetProperty("entries");
+        var entries = (await api.ReadinessReportAsync()).GetProperty("entries");
         Assert.Equal("Unhealthy", entries.GetProperty("mongo").GetProperty("status").GetString());
         Assert.Equal("Healthy", entries.GetProperty("postgres").GetProperty("status").GetString());
     }
@@ -98,23 +98,10 @@ public sealed class RunningServiceTests(RunningServiceFixture service) : IClassF
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
 
-        Assert.Equal("MISS", await CacheHeaderAsync(api, id!));
-        Assert.Equal("HIT", await CacheHeaderAsync(api, id!));
+        Assert.Equal("MISS", await api.CacheHeaderAsync($"/api/reviews/{id}"));
+        Assert.Equal("HIT", await api.CacheHeaderAsync($"/api/reviews/{id}"));
         var page = await api.Client.GetFromJsonAsync<JsonElement>("/api/reviews");
         Assert.Contains(page.GetProperty("items").EnumerateArray(), item => item.GetProperty("id").GetString() == id);
-    }
-
-    private static async Task<string> CacheHeaderAsync(ApiProcess api, string id)
-    {
-        using var response = await api.Client.GetAsync($"/api/reviews/{id}");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return response.Headers.GetValues("X-Cache").Single();
-    }
-
-    internal static async Task<JsonElement> ReadinessAsync(ApiProcess api)
-    {
-        using var response = await api.Client.GetAsync("/health/ready");
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 }
 
