@@ -5,9 +5,10 @@ using System.Collections.Concurrent;
 namespace TheReview.Templates.Tests.Infrastructure;
 
 /// <summary>
-/// The template installed from this repository's folder into an isolated template cache
-/// (--debug:custom-hive), so the user's own templates are never touched. Instantiations are
-/// cached per scenario for the whole run: snapshots, rules and builds share one output.
+/// The template as users install it: this repository packed into a nupkg once per run, installed into an
+/// isolated template cache (--debug:custom-hive) so the user's own templates are never touched. Every
+/// spec generates from the nupkg; the folder install is kept beside it only to prove both give the same
+/// output. Instantiations are cached per scenario for the whole run: snapshots, rules and builds share one output.
 /// </summary>
 public sealed class TemplateHive : IAsyncLifetime
 {
@@ -15,30 +16,54 @@ public sealed class TemplateHive : IAsyncLifetime
 
     private readonly ConcurrentDictionary<string, Lazy<Task<GeneratedRepository>>> instantiated = new();
     private readonly string outputRoot = PackPaths.NewTempDirectory("generated");
+    private readonly string packageDirectory = PackPaths.NewTempDirectory("pack");
+    private readonly string folderHiveDirectory = PackPaths.NewTempDirectory("folder-hive");
+    private readonly Lazy<Task> folderInstalled;
+
+    public TemplateHive() => folderInstalled = new(() => InstallFolderAsync(folderHiveDirectory));
 
     public string HiveDirectory { get; } = PackPaths.NewTempDirectory("hive");
 
-    public async ValueTask InitializeAsync() =>
-        (await Shell.DotNetAsync(["new", "install", PackPaths.TemplateDirectory, "--debug:custom-hive", HiveDirectory])).EnsureSuccess();
+    /// <summary>The nupkg this run packed from the repository (<c>dotnet pack TheReview.Templates.csproj</c>).</summary>
+    public string PackagePath => Path.Combine(packageDirectory, $"TheReview.Templates.{TemplateManifest.PackVersion}.nupkg");
+
+    public async ValueTask InitializeAsync()
+    {
+        (await Shell.DotNetAsync(["pack", Path.Combine(PackPaths.Root, "TheReview.Templates.csproj"), "-o", packageDirectory, "-nodeReuse:false"], PackPaths.Root)).EnsureSuccess();
+        (await Shell.DotNetAsync(["new", "install", PackagePath, "--debug:custom-hive", HiveDirectory])).EnsureSuccess();
+    }
 
     /// <summary>Runs <c>dotnet new thereview-backend</c> with the given arguments in this hive.</summary>
     public Task<CommandResult> NewAsync(IEnumerable<string> arguments, string? workingDirectory = null) =>
-        Shell.DotNetAsync(["new", ShortName, .. arguments, "--debug:custom-hive", HiveDirectory], workingDirectory);
+        NewInAsync(HiveDirectory, arguments, workingDirectory);
 
-    /// <summary>The repository a scenario generates, created once per test run.</summary>
+    /// <summary>The repository a scenario generates from the nupkg, created once per test run.</summary>
     public Task<GeneratedRepository> InstantiateAsync(Scenario scenario) =>
-        instantiated.GetOrAdd(scenario.Id, _ => new Lazy<Task<GeneratedRepository>>(() => CreateAsync(scenario))).Value;
+        instantiated.GetOrAdd(scenario.Id, _ => new Lazy<Task<GeneratedRepository>>(() => CreateAsync(HiveDirectory, scenario, "nupkg"))).Value;
 
-    private async Task<GeneratedRepository> CreateAsync(Scenario scenario)
+    /// <summary>The same scenario generated from the repository folder installed as a template (README's set-up command).</summary>
+    public async Task<GeneratedRepository> InstantiateFromFolderAsync(Scenario scenario)
     {
-        var directory = Path.Combine(outputRoot, scenario.Id, scenario.Name);
-        (await NewAsync(["-n", scenario.Name, "-o", directory, "--skip-restore", .. scenario.Options])).EnsureSuccess();
+        await folderInstalled.Value;
+        return await CreateAsync(folderHiveDirectory, scenario, "folder");
+    }
+
+    private static Task<CommandResult> NewInAsync(string hive, IEnumerable<string> arguments, string? workingDirectory) =>
+        Shell.DotNetAsync(["new", ShortName, .. arguments, "--debug:custom-hive", hive], workingDirectory);
+
+    private async Task<GeneratedRepository> CreateAsync(string hive, Scenario scenario, string source)
+    {
+        var directory = Path.Combine(outputRoot, source, scenario.Id, scenario.Name);
+        (await NewInAsync(hive, ["-n", scenario.Name, "-o", directory, "--skip-restore", .. scenario.Options], null)).EnsureSuccess();
         return new GeneratedRepository(directory, scenario);
     }
 
+    private static async Task InstallFolderAsync(string hive) =>
+        (await Shell.DotNetAsync(["new", "install", PackPaths.TemplateDirectory, "--debug:custom-hive", hive])).EnsureSuccess();
+
     public ValueTask DisposeAsync()
     {
-        foreach (var directory in new[] { outputRoot, HiveDirectory })
+        foreach (var directory in new[] { outputRoot, HiveDirectory, folderHiveDirectory, packageDirectory })
         {
             try
             {
