@@ -28,6 +28,12 @@ for name in "${names[@]}"; do
   # Readable by the container user (compose bind-mounts the file); the folder keeps other users out.
   chmod 644 "secrets/${name}"
 done
+#if (redis)
+# Redis reads its password from a config file given to redis-server, so the server starts as the image's
+# own command (and steps down to the redis user) without a shell around it.
+printf 'requirepass "%s"\n' "$(cat secrets/redis_password)" > secrets/redis.conf
+chmod 644 secrets/redis.conf
+#endif
 #if (redis && monitoring)
 # The Redis exporter reads its password from a JSON map of address to password.
 printf '{"redis://redis:6379":"%s"}' "$(cat secrets/redis_password)" > secrets/redis_password_map.json

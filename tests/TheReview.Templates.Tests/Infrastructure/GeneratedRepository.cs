@@ -41,8 +41,8 @@ public sealed class GeneratedRepository(string directory, Scenario scenario)
     public Task<CommandResult> BuildAsync() => build.Value;
 
     /// <summary>Runs the repository's own tests (after the build), with the given environment.</summary>
-    public Task<CommandResult> TestAsync(IReadOnlyDictionary<string, string?> environment) =>
-        Shell.DotNetAsync(["test", "--solution", SolutionFile, "--no-build"], directory, environment, TimeSpan.FromMinutes(8));
+    public Task<CommandResult> TestAsync(IReadOnlyDictionary<string, string?> environment, params string[] filter) =>
+        Shell.DotNetAsync(["test", "--solution", SolutionFile, "--no-build", .. filter], directory, environment, TimeSpan.FromMinutes(8));
 
     /// <summary>A private copy, for checks that write files (secrets, certificates) next to the generated ones.</summary>
     public GeneratedRepository Copy()

@@ -48,6 +48,33 @@ public sealed partial class BuildMatrixTests(TemplateHive hive)
         Figures.Report($"{cell}: {summary.Value.ReplaceLineEndings(" ")}");
     }
 
+    /// <summary>
+    /// The switch the generated CI sets must fail the run when a datastore it names is unreachable, here
+    /// MongoDB (no server and no image on a machine without a registry), and refuse a name it does not know.
+    /// </summary>
+    [Theory]
+    [InlineData("all", "MongoDB is unavailable")]
+    [InlineData("postgres,mongo", "MongoDB is unavailable")]
+    [InlineData("postgres,redis,mogno", "names mogno, which this service does not have")]
+    public async Task The_require_switch_fails_the_generated_tests_for_an_unreachable_datastore_it_names(string value, string expected)
+    {
+        var cell = PairwiseMatrix.Cells.First(c => c.Has("postgres") && c.Has("mongo") && c.Has("redis") && c.Has("sample"));
+        var repository = await hive.InstantiateAsync(cell);
+        (await repository.BuildAsync()).EnsureSuccess();
+
+        var tests = await repository.TestAsync(new Dictionary<string, string?>
+        {
+            [TestServices.PostgresVariable] = TestServices.Postgres,
+            [TestServices.RedisVariable] = TestServices.Redis,
+            // No server named: the fixture tries a Testcontainers MongoDB, which cannot start without its image.
+            [TestServices.MongoVariable] = "",
+            ["THEREVIEW_TEST_REQUIRE_DATASTORES"] = value,
+        }, "--filter-class", "*ReviewActivityTests");
+
+        Assert.NotEqual(0, tests.ExitCode);
+        Assert.Contains(expected, tests.StandardOutput, StringComparison.Ordinal);
+    }
+
     [GeneratedRegex(@"total: (?<total>\d+)\s+failed: (?<failed>\d+)\s+succeeded: (?<succeeded>\d+)\s+skipped: (?<skipped>\d+)")]
     private static partial Regex Summary();
 }

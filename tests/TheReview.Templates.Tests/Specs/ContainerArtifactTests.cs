@@ -20,7 +20,7 @@ public sealed partial class ContainerArtifactTests(TemplateHive hive)
             Assert.True(repository.Exists("scripts/secrets.sh") == scenario.HasProdStack, $"{scenario}: secrets script");
             Assert.True(repository.Exists("deploy/prometheus/prometheus.yml") == monitoring, $"{scenario}: prometheus");
             Assert.True(repository.Exists("deploy/grafana/dashboards/api-performance.json") == monitoring, $"{scenario}: grafana");
-            Assert.All(new[] { "Dockerfile", "docker-entrypoint.sh", ".env.example", "Makefile", ".gitattributes", "README.md", "docs/architecture.md" },
+            Assert.All(new[] { "Dockerfile", ".env.example", "Makefile", ".gitattributes", "README.md", "docs/architecture.md" },
                 file => Assert.True(repository.Exists(file), $"{scenario}: {file}"));
             var adminUi = repository.Exists("docker-compose.yml") && repository.Read("docker-compose.yml").Contains("profiles: [admin]", StringComparison.Ordinal);
             Assert.True(adminUi == (scenario.HasDevStack && scenario.Has("admin-uis") && (scenario.Has("postgres") || scenario.Has("mongo") || scenario.Has("redis"))), $"{scenario}: admin UIs");

@@ -26,6 +26,8 @@ public sealed class ProductionImageTests(TemplateHive hive)
             var image = await DockerHost.InspectAsync("--type", "image", tag);
             var config = image.GetProperty("Config");
             Assert.Equal("1001", config.GetProperty("User").GetString());
+            // Start-up lives in the app: no entrypoint script rewrites the environment or waits in a shell.
+            Assert.Equal("[\"dotnet\",\"/app/Orders.Api.dll\"]", config.GetProperty("Entrypoint").GetRawText());
             Assert.Contains("healthcheck", config.GetProperty("Healthcheck").GetProperty("Test").ToString(), StringComparison.Ordinal);
             var labels = config.GetProperty("Labels");
             Assert.Equal("orders", labels.GetProperty("org.opencontainers.image.title").GetString());
@@ -53,13 +55,17 @@ public sealed class ProductionImageTests(TemplateHive hive)
         var database = $"orders_{Guid.NewGuid():N}";
         var postgres = new Npgsql.NpgsqlConnectionStringBuilder(TestServices.Postgres) { Database = database };
         var name = $"thereview-image-{Guid.NewGuid():N}"[..30];
-        var run = await DockerHost.RunAsync("run", "--detach", "--name", name, "--network", "host",
-            "--read-only", "--tmpfs", "/tmp", "--cap-drop", "ALL", "--security-opt", "no-new-privileges:true",
-            "--env", $"ASPNETCORE_HTTP_PORTS={port}",
+        string[] settings =
+        [
+            "--read-only", "--tmpfs", "/tmp", "--cap-drop", "ALL", "--security-opt", "no-new-privileges:true", "--network", "host",
             "--env", $"ConnectionStrings__Postgres={postgres.ConnectionString}",
             "--env", $"ConnectionStrings__Redis={TestServices.Redis}",
-            "--env", "RUN_MIGRATIONS=true",
-            "--health-interval", "2s", tag);
+            // An operator's CA bundle: a path the TLS stack reads, which must reach the app unchanged.
+            "--env", "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt",
+        ];
+        (await DockerHost.RunAsync(["run", "--rm", .. settings, tag, "migrate"])).EnsureSuccess();
+        var run = await DockerHost.RunAsync(["run", "--detach", "--name", name, .. settings,
+            "--env", $"ASPNETCORE_HTTP_PORTS={port}", "--health-interval", "2s", tag]);
         run.EnsureSuccess();
         try
         {
@@ -68,6 +74,8 @@ public sealed class ProductionImageTests(TemplateHive hive)
                 TimeSpan.FromSeconds(90), "container health 'healthy'");
             Figures.Report($"production container healthy after {healthy.TotalSeconds:F1} s");
             Assert.Equal("1001", (await DockerHost.RunAsync("exec", name, "id", "-u")).EnsureSuccess().StandardOutput.Trim());
+            var environment = (await DockerHost.RunAsync("exec", name, "cat", "/proc/1/environ")).EnsureSuccess().StandardOutput.Split('\0');
+            Assert.Contains("SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt", environment);
             using var client = new HttpClient();
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri($"http://127.0.0.1:{port}/health/ready"))).StatusCode);
         }

@@ -6,7 +6,8 @@ namespace TheReview.Backend.Api.Tests.Integration;
 /// <summary>
 /// The API in process (WebApplicationFactory) against real datastores. Each test class gets its own
 /// databases and key prefix, so test classes can share one server of each kind.
-/// Set THEREVIEW_TEST_REQUIRE_DATASTORES=true (CI) to turn a missing datastore into a failure instead of a skip.
+/// THEREVIEW_TEST_REQUIRE_DATASTORES turns a missing datastore into a failure instead of a skip (CI):
+/// <c>all</c> (or <c>true</c>) for every datastore, or a comma-separated list such as <c>postgres,redis</c>.
 /// </summary>
 public sealed class ServiceFixture : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -21,21 +22,21 @@ public sealed class ServiceFixture : WebApplicationFactory<Program>, IAsyncLifet
     //#if (postgres)
     public TestDatastore Postgres { get; } = new("PostgreSQL", "postgres", "THEREVIEW_TEST_POSTGRES", () =>
     {
-        var container = new PostgreSqlBuilder("postgres:15").Build();
+        var container = new PostgreSqlBuilder("postgres:17").Build();
         return (container, container.GetConnectionString);
     });
     //#endif
     //#if (mongo)
     public TestDatastore Mongo { get; } = new("MongoDB", "mongo", "THEREVIEW_TEST_MONGODB", () =>
     {
-        var container = new MongoDbBuilder("mongo:7.0").Build();
+        var container = new MongoDbBuilder("mongo:8.0").Build();
         return (container, container.GetConnectionString);
     });
     //#endif
     //#if (redis)
     public TestDatastore Redis { get; } = new("Redis", "redis", "THEREVIEW_TEST_REDIS", () =>
     {
-        var container = new RedisBuilder("redis:7").Build();
+        var container = new RedisBuilder("redis:8.0").Build();
         return (container, container.GetConnectionString);
     });
     //#endif
@@ -63,7 +64,7 @@ public sealed class ServiceFixture : WebApplicationFactory<Program>, IAsyncLifet
         //#endif
         //#if (mongo)
         settings["ConnectionStrings:Mongo"] = Mongo.ConnectionString is { } mongo
-            ? new MongoUrlBuilder(mongo) { DatabaseName = isolation }.ToString()
+            ? IsolatedMongoUrl(mongo)
             : "mongodb://127.0.0.1:1/unavailable?serverSelectionTimeoutMS=300&connectTimeoutMS=300";
         //#endif
         //#if (redis)
@@ -81,19 +82,40 @@ public sealed class ServiceFixture : WebApplicationFactory<Program>, IAsyncLifet
     /// <summary>Skips the calling test, with the reason, unless every named datastore is reachable.</summary>
     public void Require(params TestDatastore[] stores)
     {
+        var required = stores.Where(IsRequired).Where(store => store.UnavailableReason is not null).Select(store => store.UnavailableReason!).ToList();
         var missing = stores.Where(store => store.UnavailableReason is not null).Select(store => store.UnavailableReason!).ToList();
         if (missing.Count == 0)
         {
             return;
         }
 
-        var reason = string.Join("; ", missing);
-        if (string.Equals(Environment.GetEnvironmentVariable(RequireVariable), "true", StringComparison.OrdinalIgnoreCase))
+        if (required.Count > 0)
         {
-            Assert.Fail($"{RequireVariable} is set, but {reason}");
+            Assert.Fail($"{RequireVariable}={Environment.GetEnvironmentVariable(RequireVariable)} requires it, but {string.Join("; ", required)}");
         }
 
-        Assert.Skip(reason);
+        Assert.Skip(string.Join("; ", missing));
+    }
+
+    /// <summary>Whether THEREVIEW_TEST_REQUIRE_DATASTORES names the datastore (by its health check name), or says all.</summary>
+    public bool IsRequired(TestDatastore store)
+    {
+        var value = Environment.GetEnvironmentVariable(RequireVariable)?.Trim() ?? "";
+        if (value.Length == 0 || value.Equals("false", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        if (value.Equals("all", StringComparison.OrdinalIgnoreCase) || value.Equals("true", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var names = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var unknown = names.Where(name => !Datastores.Any(s => s.HealthCheck.Equals(name, StringComparison.OrdinalIgnoreCase))).ToList();
+        Assert.True(unknown.Count == 0,
+            $"{RequireVariable} names {string.Join(", ", unknown)}, which this service does not have; use all, or a list of: {string.Join(", ", Datastores.Select(s => s.HealthCheck))}");
+        return names.Contains(store.HealthCheck, StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>Skips the calling test unless every datastore of the service is reachable.</summary>
@@ -109,8 +131,32 @@ public sealed class ServiceFixture : WebApplicationFactory<Program>, IAsyncLifet
         }
     }
 
+    //#if (mongo)
+    /// <summary>
+    /// The test's own database on the server, authenticating where the server's user lives: the official
+    /// image creates its root user in <c>admin</c>, and a database name alone would move authentication there.
+    /// </summary>
+    private string IsolatedMongoUrl(string serverUrl)
+    {
+        var server = new MongoUrl(serverUrl);
+        var url = new MongoUrlBuilder(serverUrl) { DatabaseName = isolation };
+        if (server.Username is not null)
+        {
+            url.AuthenticationSource = server.AuthenticationSource ?? server.DatabaseName ?? "admin";
+        }
+
+        return url.ToString();
+    }
+
+    //#endif
     public override async ValueTask DisposeAsync()
     {
+        //#if (mongo)
+        if (Mongo.ConnectionString is not null)
+        {
+            await Services.GetRequiredService<IMongoClient>().DropDatabaseAsync(isolation);
+        }
+        //#endif
         //#if (postgres)
         if (Postgres.ConnectionString is not null)
         {
