@@ -38,6 +38,12 @@ build() {
         cp -a "$dotnet_root" "$context/dotnet"
         cp /etc/ssl/certs/ca-certificates.crt "$context/ca-certificates.crt"
         ;;
+      redis-commander)
+        # The package from the npm registry this machine's npm is configured for, with its production dependencies.
+        (cd "$context" && npm pack --silent redis-commander@0.9.0 >/dev/null && mkdir app \
+          && tar -xzf redis-commander-0.9.0.tgz -C app --strip-components=1 \
+          && cd app && npm install --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund --silent >/dev/null)
+        ;;
       dotnet-aspnet)
         mkdir -p "$context/dotnet/shared"
         cp -a "$dotnet_root/dotnet" "$dotnet_root/host" "$dotnet_root/LICENSE.txt" "$context/dotnet/"
@@ -58,3 +64,4 @@ echo "NGINX_IMAGE=$(build nginx)"
 echo "PROMETHEUS_IMAGE=$(build prometheus)"
 echo "POSTGRES_EXPORTER_IMAGE=$(build postgres-exporter)"
 echo "REDIS_EXPORTER_IMAGE=$(build redis-exporter)"
+echo "REDIS_COMMANDER_IMAGE=$(build redis-commander)"

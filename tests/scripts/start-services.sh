@@ -5,6 +5,9 @@ set -euo pipefail
 
 packages=(postgresql redis-server nginx-light prometheus shellcheck yamllint jq openssl make debootstrap util-linux wrk curl)
 
+# npm fetches the admin UIs' stand-ins from the npm registry (tests/images); the machine's own Node.js may provide it.
+command -v npm >/dev/null || packages+=(npm)
+
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

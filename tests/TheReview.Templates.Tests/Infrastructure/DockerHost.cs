@@ -42,6 +42,47 @@ public static class DockerHost
         return document.RootElement[0].Clone();
     }
 
+    /// <summary>The result lines of an instant PromQL query, run with promtool inside a Prometheus container; null when it cannot run.</summary>
+    public static async Task<string[]?> TryPrometheusQueryAsync(string container, string query)
+    {
+        var result = await RunAsync("exec", container, "promtool", "query", "instant", "http://localhost:9090", query);
+        return result.ExitCode == 0 ? result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries) : null;
+    }
+
+    /// <summary>The result lines of an instant PromQL query; the test fails when the query cannot run.</summary>
+    public static async Task<string[]> PrometheusQueryAsync(string container, string query) =>
+        await TryPrometheusQueryAsync(container, query) ?? throw new InvalidOperationException($"promtool could not run '{query}' in {container}");
+
+    /// <summary>The running containers with a label, as (id, value of a second label) pairs.</summary>
+    public static async Task<List<(string Id, string Name)>> ContainersAsync(string filterLabel, string nameLabel) =>
+        [.. (await RunAsync("ps", "--filter", $"label={filterLabel}", "--format", $"{{{{.ID}}}}|{{{{.Label \"{nameLabel}\"}}}}")).EnsureSuccess().StandardOutput
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('|')).Select(p => (p[0], p[1]))];
+
+    /// <summary>Every process of a container with its real UID, as the kernel reports it.</summary>
+    public static async Task<List<(int Uid, string Command)>> ProcessesAsync(string container) =>
+        [.. (await RunAsync("top", container, "-eo", "pid,ruid,comm")).EnsureSuccess().StandardOutput
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(line => line.Trim().Split(' ', 3, StringSplitOptions.RemoveEmptyEntries))
+            .Select(p => (int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture), p.Length > 2 ? p[2].Trim() : ""))];
+
+    /// <summary>Fails with the offenders unless every process of every container runs as a non-root user; returns "service: uid" lines.</summary>
+    public static async Task<List<string>> AssertNonRootAsync(List<(string Id, string Name)> containers)
+    {
+        Assert.NotEmpty(containers);
+        var seen = new List<string>();
+        var root = new List<string>();
+        foreach (var (id, name) in containers)
+        {
+            var processes = await ProcessesAsync(id);
+            Assert.NotEmpty(processes);
+            seen.Add($"{name}: {string.Join(",", processes.Select(p => p.Uid).Distinct())}");
+            root.AddRange(processes.Where(p => p.Uid == 0).Select(p => $"{name} ({p.Command})"));
+        }
+
+        Assert.True(root.Count == 0, "processes running as root: " + string.Join(", ", root));
+        return seen;
+    }
+
     private static async Task<IReadOnlyDictionary<string, string>> BuildImagesAsync()
     {
         // Where registries are reachable (hosted CI), THEREVIEW_TEST_IMAGES=official keeps the product's defaults.

@@ -4,10 +4,11 @@ using System.Diagnostics;
 namespace TheReview.Templates.Tests.Infrastructure;
 
 /// <summary>What a bounded load run saw.</summary>
-public sealed record LoadReport(int Requests, int Failures, TimeSpan MaxLatency, IReadOnlyList<string> FailureSamples)
+public sealed record LoadReport(int Requests, int Failures, TimeSpan MaxLatency, IReadOnlyList<string> FailureSamples, TimeSpan Interruption)
 {
     public override string ToString() =>
-        $"{Requests} requests, {Failures} failed, max latency {MaxLatency.TotalMilliseconds:F0} ms";
+        $"{Requests} requests, {Failures} failed, max latency {MaxLatency.TotalMilliseconds:F0} ms" +
+        (Failures > 0 ? $", interruption {Interruption.TotalMilliseconds:F0} ms" : "");
 }
 
 /// <summary>
@@ -17,7 +18,8 @@ public sealed record LoadReport(int Requests, int Failures, TimeSpan MaxLatency,
 public sealed class LoadGenerator : IAsyncDisposable
 {
     private readonly CancellationTokenSource stop = new();
-    private readonly ConcurrentBag<(bool Ok, TimeSpan Latency, string? Failure)> results = [];
+    private readonly ConcurrentBag<(bool Ok, TimeSpan Sent, TimeSpan Latency, string? Failure)> results = [];
+    private readonly Stopwatch since = Stopwatch.StartNew();
     private readonly Task run;
 
     private LoadGenerator(HttpClient client, string path, int perSecond, TimeSpan limit)
@@ -34,11 +36,15 @@ public sealed class LoadGenerator : IAsyncDisposable
         await stop.CancelAsync();
         await run;
         var all = results.ToList();
+        var failed = all.Where(r => !r.Ok).ToList();
+        // From the first failed request's start to the last one's end: how long clients saw the service away.
+        var interruption = failed.Count == 0 ? TimeSpan.Zero : failed.Max(r => r.Sent + r.Latency) - failed.Min(r => r.Sent);
         return new LoadReport(
             all.Count,
-            all.Count(r => !r.Ok),
+            failed.Count,
             all.Count == 0 ? TimeSpan.Zero : all.Max(r => r.Latency),
-            [.. all.Where(r => !r.Ok).Select(r => r.Failure!).Distinct().Take(5)]);
+            [.. failed.Select(r => r.Failure!).Distinct().Take(5)],
+            interruption);
     }
 
     private async Task RunAsync(HttpClient client, string path, int perSecond, TimeSpan limit)
@@ -69,15 +75,16 @@ public sealed class LoadGenerator : IAsyncDisposable
 
     private async Task SendAsync(HttpClient client, string path)
     {
+        var sent = since.Elapsed;
         var clock = Stopwatch.StartNew();
         try
         {
             using var response = await client.GetAsync(path);
-            results.Add((response.IsSuccessStatusCode, clock.Elapsed, response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}"));
+            results.Add((response.IsSuccessStatusCode, sent, clock.Elapsed, response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}"));
         }
         catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
         {
-            results.Add((false, clock.Elapsed, $"{exception.GetType().Name}: {exception.Message}"));
+            results.Add((false, sent, clock.Elapsed, $"{exception.GetType().Name}: {exception.Message}"));
         }
     }
 

@@ -4,8 +4,8 @@ namespace TheReview.Templates.Tests.Infrastructure;
 
 /// <summary>
 /// The generated production stack deployed on a single-node Swarm (127.0.0.1) with <c>make prod-deploy</c>:
-/// a repository generated with MongoDB off, the local stand-in images, and Grafana held at zero replicas
-/// through an operator's override file (no Grafana image on this machine).
+/// a repository generated with MongoDB off, the local stand-in images, and, through an operator's override
+/// file, an Nginx in Grafana's place that echoes the headers it receives (no Grafana image without a registry).
 /// </summary>
 public sealed class SwarmDeployment : IAsyncLifetime
 {
@@ -13,7 +13,7 @@ public sealed class SwarmDeployment : IAsyncLifetime
     public const string ReviewsChecksum =
         "SELECT count(*) || ':' || md5(string_agg(id::text || subject || author || rating || coalesce(text, ''), ',' ORDER BY id)) FROM reviews";
 
-    private const string Override = "without-grafana.yml";
+    private const string Override = "grafana-stand-in.yml";
     private readonly TemplateHive hive;
 
     public SwarmDeployment(TemplateHive hive) => this.hive = hive;
@@ -41,9 +41,38 @@ public sealed class SwarmDeployment : IAsyncLifetime
         }
 
         Workspace = await StackWorkspace.CreateAsync(await hive.InstantiateAsync(Scenario.WithoutMongo));
-        // Compose pulls every service's image, even at zero replicas: a local image stands in for Grafana's.
-        await File.WriteAllTextAsync(Workspace.Repository.PathOf(Override),
-            $"services:\n  grafana:\n    image: {Workspace.Settings["NGINX_IMAGE"]}\n    deploy:\n      replicas: 0\n");
+        // No Grafana image here: an Nginx that answers with the request headers it received stands in for it,
+        // so the specs see what the stack's proxy sends to Grafana (and what it adds to Grafana's answers).
+        await File.WriteAllTextAsync(Workspace.Repository.PathOf(Override), $"""
+            services:
+              grafana:
+                image: {Workspace.Settings["NGINX_IMAGE"]}
+                user: "101:101"
+                configs:
+                  - source: grafana_stand_in
+                    target: /etc/nginx/nginx.conf
+            configs:
+              grafana_stand_in:
+                file: ./grafana-stand-in.conf
+            """);
+        await File.WriteAllTextAsync(Workspace.Repository.PathOf("grafana-stand-in.conf"), """
+            pid /tmp/nginx.pid;
+            events {}
+            http {
+                client_body_temp_path /tmp/client_temp;
+                proxy_temp_path /tmp/proxy_temp;
+                fastcgi_temp_path /tmp/fastcgi_temp;
+                uwsgi_temp_path /tmp/uwsgi_temp;
+                scgi_temp_path /tmp/scgi_temp;
+                server {
+                    listen 3000;
+                    default_type text/plain;
+                    location / {
+                        return 200 "host=$host\nupgrade=$http_upgrade\nconnection=$http_connection\nx-forwarded-for=$http_x_forwarded_for\nx-forwarded-proto=$http_x_forwarded_proto\nx-real-ip=$http_x_real_ip\nuri=$request_uri\n";
+                    }
+                }
+            }
+            """);
         Proxy = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true })
         {
             BaseAddress = new Uri($"https://127.0.0.1:{Workspace.Port("HTTPS_PORT")}"),
@@ -108,6 +137,31 @@ public sealed class SwarmDeployment : IAsyncLifetime
                 && update is "" or "completed" or "rollback_completed";
         }, timeout ?? TimeSpan.FromMinutes(4), $"{replicas} healthy replicas of {tag}");
         return converged + await ReadyEverywhereAsync();
+    }
+
+    /// <summary>Waits until every long-running service of the stack runs all its replicas (the one-shot migration job aside).</summary>
+    public Task<TimeSpan> SettledAsync() =>
+        Poll.UntilAsync(async () =>
+        {
+            var services = (await DockerHost.RunAsync("stack", "services", "--format", "{{.Name}} {{.Replicas}}", Name)).EnsureSuccess().StandardOutput
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split(' ')).Where(p => !p[0].EndsWith("_migrate", StringComparison.Ordinal));
+            return services.All(p => p[1].Split('/') is [var running, var desired] && running == desired);
+        }, TimeSpan.FromMinutes(3), "every service of the stack at its desired replicas");
+
+    /// <summary>The running task ids of every service of the stack, by short service name: the same ids mean nothing was replaced.</summary>
+    public async Task<Dictionary<string, string>> RunningTasksByServiceAsync()
+    {
+        var services = (await DockerHost.RunAsync("stack", "services", "--format", "{{.Name}}", Name)).EnsureSuccess().StandardOutput
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var tasks = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var service in services)
+        {
+            var ids = (await DockerHost.RunAsync("service", "ps", service, "--quiet", "--filter", "desired-state=running")).EnsureSuccess().StandardOutput
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal);
+            tasks[service[(Name.Length + 1)..]] = string.Join(',', ids);
+        }
+
+        return tasks;
     }
 
     public async Task<List<(string Image, string State)>> RunningTasksAsync()

@@ -46,6 +46,42 @@ public sealed partial class ContainerArtifactTests(TemplateHive hive)
         }
     }
 
+    /// <summary>
+    /// Teams run several generated services on one machine: each development stack, admin UIs included, takes
+    /// its project name from the service and every published port from .env, so two never collide.
+    /// </summary>
+    [Fact]
+    public async Task Two_generated_services_with_their_own_env_files_publish_different_ports_under_different_names()
+    {
+        var docker = await Tools.DockerComposeAsync();
+        var orders = (await hive.InstantiateAsync(Scenario.Default)).Copy();
+        var billing = (await hive.InstantiateAsync(new Scenario("billing", "Billing", []))).Copy();
+        File.Copy(orders.PathOf(".env.example"), orders.PathOf(".env"));
+        await File.WriteAllLinesAsync(billing.PathOf(".env"), (await File.ReadAllLinesAsync(billing.PathOf(".env.example")))
+            .Select(line => PortSetting().Match(line) is { Success: true } port
+                ? $"{port.Groups["key"].Value}={int.Parse(port.Groups["port"].Value, System.Globalization.CultureInfo.InvariantCulture) + 1000}"
+                : line));
+
+        var (ordersName, ordersPorts) = await PublishedAsync(docker, orders);
+        var (billingName, billingPorts) = await PublishedAsync(docker, billing);
+
+        Assert.NotEqual(ordersName, billingName);
+        Assert.True(ordersPorts.Count >= 7, $"the default stack with its admin UIs publishes {ordersPorts.Count} ports");
+        Assert.Empty(ordersPorts.Intersect(billingPorts));
+        Figures.Report($"two services side by side: {ordersName} on {string.Join(",", ordersPorts)}; {billingName} on {string.Join(",", billingPorts)}");
+    }
+
+    private static async Task<(string Name, List<int> Ports)> PublishedAsync(string docker, GeneratedRepository repository)
+    {
+        var config = (await repository.RunAsync(docker, "compose", "-f", "docker-compose.yml", "--profile", "admin", "config", "--format", "json")).EnsureSuccess();
+        using var json = JsonDocument.Parse(config.StandardOutput);
+        var ports = json.RootElement.GetProperty("services").EnumerateObject()
+            .SelectMany(service => service.Value.TryGetProperty("ports", out var list) ? list.EnumerateArray().ToList() : [])
+            .Select(port => int.Parse(port.GetProperty("published").GetString()!, System.Globalization.CultureInfo.InvariantCulture))
+            .Order().ToList();
+        return (json.RootElement.GetProperty("name").GetString()!, ports);
+    }
+
     [Theory]
     [MemberData(nameof(Scenario.ProdStackIds), MemberType = typeof(Scenario))]
     public async Task The_production_stack_is_valid_for_compose_and_for_swarm(string scenario)
@@ -271,4 +307,7 @@ public sealed partial class ContainerArtifactTests(TemplateHive hive)
 
     [GeneratedRegex(@"\x1b\[[0-9;]*m")]
     private static partial Regex AnsiEscape();
+
+    [GeneratedRegex("^(?<key>[A-Z_]+_PORT)=(?<port>[0-9]+)$")]
+    private static partial Regex PortSetting();
 }

@@ -22,6 +22,21 @@ public sealed class ContainerHardeningTests(SwarmDeployment stack)
         Assert.Equal(System.Net.HttpStatusCode.OK, await stack.StatusAsync("/health/ready"));
     }
 
+    /// <summary>
+    /// The stand-ins start as root where the official images do (postgres, redis) and step down only when
+    /// their command is the server itself, so a command wrapped in a shell shows up here as root.
+    /// </summary>
+    [Fact]
+    public async Task Every_long_running_container_of_the_stack_runs_as_a_non_root_user()
+    {
+        var containers = await DockerHost.ContainersAsync($"com.docker.stack.namespace={stack.Name}", "com.docker.swarm.service.name");
+
+        var uids = await DockerHost.AssertNonRootAsync(containers);
+
+        Assert.Contains(containers, c => c.Name.EndsWith("_redis", StringComparison.Ordinal));
+        Figures.Report($"Swarm stack, real UIDs of every process: {string.Join("; ", uids.Order(StringComparer.Ordinal))}");
+    }
+
     [Fact]
     public async Task No_password_appears_in_the_environment_the_service_specs_or_the_image_history()
     {

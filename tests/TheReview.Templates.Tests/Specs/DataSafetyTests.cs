@@ -23,6 +23,10 @@ public sealed class DataSafetyTests(SwarmDeployment stack)
             {
                 (await stack.Workspace.MakeAsync("prod-up", stack.ProdFiles)).EnsureSuccess();
                 Assert.Equal(before, await ComposeChecksumAsync());
+                if (round == 1)
+                {
+                    await ComposeIsMonitoredAndRunsAsNonRootAsync();
+                }
 
                 // Compose applies the security options that Swarm ignores (docs/architecture.md).
                 var api = await ComposeContainerAsync("api");
@@ -105,6 +109,34 @@ public sealed class DataSafetyTests(SwarmDeployment stack)
             await stack.PsqlAsync("DROP DATABASE IF EXISTS verify_backup", "postgres");
             await DockerHost.RunAsync("exec", "--user", "root", postgres, "rm", "-f", "/tmp/verify.dump");
         }
+    }
+
+    /// <summary>Under <c>make prod-up</c> Prometheus scrapes every API replica and exporter, no alert is pending or firing, and no process runs as root.</summary>
+    private async Task ComposeIsMonitoredAndRunsAsNonRootAsync()
+    {
+        var prometheus = await ComposeContainerAsync("prometheus");
+        string[] up = [];
+        var targets = await Poll.UntilAsync(async () =>
+        {
+            up = await DockerHost.TryPrometheusQueryAsync(prometheus, "up") ?? [];
+            return up.Count(l => l.Contains("job=\"api\"", StringComparison.Ordinal) && l.Contains("=> 1", StringComparison.Ordinal)) == 3
+                && up.Where(l => !l.Contains("job=\"api\"", StringComparison.Ordinal)).All(l => l.Contains("=> 1", StringComparison.Ordinal))
+                && up.Any(l => l.Contains("job=\"postgres\"", StringComparison.Ordinal))
+                && up.Any(l => l.Contains("job=\"redis\"", StringComparison.Ordinal));
+        }, TimeSpan.FromMinutes(2), () => $"3 API replicas and every exporter up in Prometheus under compose; last seen: {string.Join("; ", up)}");
+
+        // The migration job runs after the services are up, so readiness may still be pending for a moment; a
+        // healthy stack then settles with no alert at all, and none ever reaches "firing".
+        string[] alerts = [];
+        var settled = await Poll.UntilAsync(async () =>
+        {
+            alerts = await DockerHost.PrometheusQueryAsync(prometheus, "ALERTS");
+            Assert.DoesNotContain(alerts, alert => alert.Contains("alertstate=\"firing\"", StringComparison.Ordinal));
+            return alerts.Length == 0;
+        }, TimeSpan.FromMinutes(2), () => $"no alert on a healthy compose stack; last seen: {string.Join("; ", alerts)}");
+
+        var uids = await DockerHost.AssertNonRootAsync(await DockerHost.ContainersAsync($"com.docker.compose.project={stack.Name}", "com.docker.compose.service"));
+        Figures.Report($"compose prod-up: every target up after {targets.TotalSeconds:F0} s, no alert after {settled.TotalSeconds:F0} s more (none firing); real UIDs: {string.Join("; ", uids.Order(StringComparer.Ordinal))}");
     }
 
     private async Task<string> ComposeChecksumAsync() =>

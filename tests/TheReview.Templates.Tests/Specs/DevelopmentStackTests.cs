@@ -42,6 +42,7 @@ public sealed class DevelopmentStackTests(TemplateHive hive)
             var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
 
             await HotReloadChangesTheResponseAsync(stack, client);
+            await RedisCommanderAnswersBehindItsLoginAndShowsTheStacksRedisAsync(stack);
             await TheRepositorysOwnTestsPassInTheDevelopmentContainerAsync(stack);
 
             (await stack.MakeAsync("dev-down")).EnsureSuccess();
@@ -88,6 +89,44 @@ public sealed class DevelopmentStackTests(TemplateHive hive)
             }
         }, TimeSpan.FromSeconds(30), "the edited response");
         Figures.Report($"hot reload: the edit answered after {reloaded.TotalSeconds:F1} s");
+    }
+
+    /// <summary>
+    /// The admin profile's Redis Commander (the stand-in is built from its npm package, with the package's own
+    /// entrypoint): nothing without a login, a wrong password refused, and signed in it shows the stack's Redis.
+    /// pgAdmin and Mongo Express need images (and, for Mongo Express, a MongoDB) that no registry-less machine has.
+    /// </summary>
+    private static async Task RedisCommanderAnswersBehindItsLoginAndShowsTheStacksRedisAsync(StackWorkspace stack)
+    {
+        (await Shell.RunAsync(Tools.Docker, ["compose", "-f", "docker-compose.yml", "--profile", "admin", "up", "-d", "redis-commander"], stack.Repository.Directory))
+            .EnsureSuccess();
+        using var ui = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{stack.Port("REDIS_COMMANDER_PORT")}"), Timeout = TimeSpan.FromSeconds(10) };
+        await Poll.UntilAsync(async () =>
+        {
+            try
+            {
+                return (await ui.GetAsync(new Uri("/", UriKind.Relative))).StatusCode == HttpStatusCode.OK;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromMinutes(1), "Redis Commander's page");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await ui.GetAsync(new Uri("/apiv2/server/info", UriKind.Relative))).StatusCode);
+        using var refused = await ui.PostAsJsonAsync("/signin", new { username = "admin", password = "not-the-password" });
+        Assert.False((await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("ok").GetBoolean());
+        using var signedIn = await ui.PostAsJsonAsync("/signin", new { username = "admin", password = "development-only" });
+        var token = (await signedIn.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("bearerToken").GetString();
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/apiv2/server/info");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var info = await ui.SendAsync(request);
+        var body = await info.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, info.StatusCode);
+        Assert.Contains("\"host\":\"redis\",\"port\":6379", body, StringComparison.Ordinal);
+        Assert.Contains("\"Redis version\"", body, StringComparison.Ordinal);
+        Figures.Report($"Redis Commander (admin profile): 401 without a login, wrong password refused, signed in it reads INFO of the stack's Redis ({body.Length} bytes)");
     }
 
     private static async Task TheRepositorysOwnTestsPassInTheDevelopmentContainerAsync(StackWorkspace stack)

@@ -3,7 +3,10 @@ using System.Text.RegularExpressions;
 
 namespace TheReview.Templates.Tests.Specs;
 
-/// <summary>Project names become valid namespaces and valid lower-case Docker names, and the result builds.</summary>
+/// <summary>
+/// Project names become valid namespaces and valid lower-case Docker names; the result builds and passes its own
+/// lint (`make lint`, which its CI runs first): usings must not sort differently for another name.
+/// </summary>
 [Collection(SerialBuilds.Name)]
 public sealed partial class ProjectNameTests(TemplateHive hive)
 {
@@ -12,7 +15,7 @@ public sealed partial class ProjectNameTests(TemplateHive hive)
     [InlineData("my-service", "my_service", "my-service")]
     [InlineData("Orders2", "Orders2", "orders2")]
     [InlineData("Acme.Review_Service", "Acme.Review_Service", "acme-review-service")]
-    public async Task A_project_name_gives_a_namespace_and_a_docker_name_and_builds(string name, string expectedNamespace, string expectedDockerName)
+    public async Task A_project_name_gives_a_namespace_and_a_docker_name_builds_and_passes_lint(string name, string expectedNamespace, string expectedDockerName)
     {
         var repository = await hive.InstantiateAsync(new Scenario($"name-{name}", name, []));
 
@@ -25,6 +28,8 @@ public sealed partial class ProjectNameTests(TemplateHive hive)
         Assert.Equal(name, record.RootElement.GetProperty("name").GetString());
 
         (await repository.BuildAsync()).EnsureSuccess();
+        (await Shell.DotNetAsync(["format", repository.SolutionFile, "--verify-no-changes", "--no-restore"], repository.Directory, timeout: TimeSpan.FromMinutes(5)))
+            .EnsureSuccess();
     }
 
     [GeneratedRegex("KeyPrefix[^\"]*\"(?<name>[^\"]+):\"")]

@@ -109,4 +109,29 @@ public sealed class ProxySecurityTests(SwarmDeployment stack)
         Assert.All(statuses, s => Assert.True(s is HttpStatusCode.TooManyRequests or HttpStatusCode.OK, $"unexpected {s}"));
         await Poll.UntilAsync(async () => await stack.StatusAsync(stack.ReviewPath) == HttpStatusCode.OK, TimeSpan.FromSeconds(10), "the limit lets requests through again");
     }
+
+    /// <summary>
+    /// Grafana's pages need their scripts, styles and a WebSocket (Grafana Live): its location must not carry the
+    /// API's Content-Security-Policy, and must pass the upgrade and the forwarded headers on.
+    /// </summary>
+    [Fact]
+    public async Task Grafana_gets_websocket_upgrades_and_forwarded_headers_and_not_the_apis_content_security_policy()
+    {
+        var answer = (await Shell.RunAsync(Tools.Curl,
+            ["-sk", "--include", "--max-time", "10", "-H", "Upgrade: websocket", "-H", "Connection: Upgrade",
+             $"https://127.0.0.1:{stack.Workspace.Port("HTTPS_PORT")}/grafana/api/live/ws"], "/")).EnsureSuccess().StandardOutput;
+        var (head, body) = (answer.Split("\r\n\r\n", 2)[0], answer.Split("\r\n\r\n", 2)[^1]);
+
+        Assert.StartsWith("HTTP/1.1 200", head, StringComparison.Ordinal);
+        Assert.Contains("upgrade=websocket\n", body, StringComparison.Ordinal);
+        Assert.Contains("connection=upgrade\n", body, StringComparison.Ordinal);
+        Assert.Contains("x-forwarded-proto=https\n", body, StringComparison.Ordinal);
+        Assert.Matches("x-forwarded-for=[0-9.]+\n", body);
+        Assert.Matches("x-real-ip=[0-9.]+\n", body);
+        Assert.Contains("uri=/grafana/api/live/ws\n", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("Content-Security-Policy", head, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Strict-Transport-Security", head, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("X-Content-Type-Options: nosniff", head, StringComparison.OrdinalIgnoreCase);
+        Figures.Report($"Grafana through Nginx: upgrade, forwarded headers passed on; no API CSP ({body.ReplaceLineEndings(" ").Trim()})");
+    }
 }

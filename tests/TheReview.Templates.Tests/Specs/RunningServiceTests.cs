@@ -35,6 +35,41 @@ public sealed class RunningServiceTests(RunningServiceFixture service) : IClassF
         Assert.Equal("Healthy", entries.GetProperty("postgres").GetProperty("status").GetString());
     }
 
+    /// <summary>
+    /// A MongoDB outage is the service's 503, not a bug's 500: reads of the activity log answer ProblemDetails
+    /// with Retry-After; writes still succeed (the activity is logged and skipped), and once the circuit breaker
+    /// has opened neither waits for server selection any more.
+    /// </summary>
+    [Fact]
+    public async Task With_mongo_unreachable_activity_reads_answer_503_problem_details_and_writes_succeed()
+    {
+        await using var api = await service.StartAsync(service.Default, mongo: $"mongodb://127.0.0.1:{FreePort.Next()}/orders?serverSelectionTimeoutMS=1000");
+        var writes = new List<double>();
+        var reads = new List<double>();
+
+        for (var i = 0; i < 4; i++)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using var created = await api.Client.PostAsJsonAsync("/api/reviews", new { subject = $"Kettle {i}", author = "ana", rating = 4 });
+            writes.Add(clock.Elapsed.TotalMilliseconds);
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+
+            clock.Restart();
+            using var activity = await api.Client.GetAsync(new Uri($"/api/reviews/{id}/activity", UriKind.Relative));
+            reads.Add(clock.Elapsed.TotalMilliseconds);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, activity.StatusCode);
+            Assert.Equal("application/problem+json", activity.Content.Headers.ContentType?.MediaType);
+            Assert.True(activity.Headers.RetryAfter is not null, "no Retry-After header");
+            var problem = await activity.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal(503, problem.GetProperty("status").GetInt32());
+            Assert.Equal("MongoDB is unavailable.", problem.GetProperty("title").GetString());
+            Assert.DoesNotContain("Exception", problem.GetRawText(), StringComparison.Ordinal);
+        }
+
+        Figures.Report($"MongoDB unreachable (server selection bound 1 s): writes {string.Join(", ", writes.Select(w => $"{w:F0}"))} ms, activity reads 503 in {string.Join(", ", reads.Select(r => $"{r:F0}"))} ms");
+    }
+
     [Fact]
     public async Task Readiness_is_200_with_a_reachable_mongo()
     {

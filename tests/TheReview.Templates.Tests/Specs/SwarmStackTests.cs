@@ -33,8 +33,7 @@ public sealed class SwarmStackTests(SwarmDeployment stack)
 
         var targets = await Poll.UntilAsync(async () =>
         {
-            var up = await DockerHost.RunAsync("exec", prometheus, "promtool", "query", "instant", "http://localhost:9090", "up == 1");
-            var lines = up.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var lines = await DockerHost.TryPrometheusQueryAsync(prometheus, "up == 1") ?? [];
             return lines.Count(l => l.Contains("job=\"api\"", StringComparison.Ordinal)) == 3
                 && lines.Any(l => l.Contains("job=\"postgres\"", StringComparison.Ordinal))
                 && lines.Any(l => l.Contains("job=\"redis\"", StringComparison.Ordinal));

@@ -1,10 +1,4 @@
 using Serilog;
-using TheReview.Backend.Api.Configuration;
-using TheReview.Backend.Api.Datastores;
-using TheReview.Backend.Api.Features;
-using TheReview.Backend.Api.Health;
-using TheReview.Backend.Api.Hosting;
-using TheReview.Backend.Api.Observability;
 
 if (SelfProbe.IsRequested(args))
 {

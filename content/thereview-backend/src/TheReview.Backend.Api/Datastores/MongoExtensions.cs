@@ -2,11 +2,15 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using MongoDB.Bson;
 using MongoDB.Driver;
-using TheReview.Backend.Api.Health;
+using Polly;
+using Polly.CircuitBreaker;
 
 namespace TheReview.Backend.Api.Datastores;
 
-/// <summary>MongoDB: one client for the process, the database named in the connection string, and a ping readiness check.</summary>
+/// <summary>
+/// MongoDB: one client for the process, the database named in the connection string, a ping readiness check,
+/// and a circuit breaker, so an outage costs one server-selection wait, not one per request.
+/// </summary>
 internal static class MongoExtensions
 {
     public const string Name = "Mongo";
@@ -23,6 +27,21 @@ internal static class MongoExtensions
             return services.GetRequiredService<IMongoClient>().GetDatabase(databaseName ?? DefaultDatabase);
         });
 
+        // Once MongoDB stops answering, calls fail at once (503 for reads) until a trial call after BreakDuration finds it back.
+        builder.Services.AddKeyedSingleton(Name, (services, _) => new ResiliencePipelineBuilder()
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<MongoException>().Handle<TimeoutException>(),
+                FailureRatio = 0.5,
+                MinimumThroughput = 2,
+                SamplingDuration = TimeSpan.FromSeconds(30),
+                BreakDuration = services.GetRequiredService<IOptions<MongoOptions>>().Value.BreakDuration,
+            })
+            .Build());
+        // Server selection gives up with a plain TimeoutException; its source tells it apart from others.
+        builder.Services.AddSingleton(new DatastoreOutage("MongoDB", exception =>
+            exception is MongoConnectionException or BrokenCircuitException || (exception is TimeoutException && exception.Source == "MongoDB.Driver")));
+
         builder.Services.AddHealthChecks().AddCheck<MongoHealthCheck>(
             "mongo",
             tags: [HealthTags.Ready],
@@ -34,6 +53,9 @@ internal static class MongoExtensions
 /// <summary>Settings of the MongoDB connection.</summary>
 public sealed class MongoOptions : DatastoreOptions
 {
+    /// <summary>How long calls fail at once after MongoDB stopped answering, before one is tried again.</summary>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(15);
+
     public MongoClientSettings BuildSettings()
     {
         var url = new MongoUrlBuilder(ConnectionString);

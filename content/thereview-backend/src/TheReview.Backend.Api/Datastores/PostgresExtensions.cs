@@ -2,8 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using TheReview.Backend.Api.Data;
-using TheReview.Backend.Api.Health;
 
 namespace TheReview.Backend.Api.Datastores;
 

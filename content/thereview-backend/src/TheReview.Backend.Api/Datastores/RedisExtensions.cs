@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
-using TheReview.Backend.Api.Health;
 
 namespace TheReview.Backend.Api.Datastores;
 

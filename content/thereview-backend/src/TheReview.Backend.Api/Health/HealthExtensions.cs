@@ -1,6 +1,5 @@
 using HealthChecks.UI.Client;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using TheReview.Backend.Api.Observability;
 
 namespace TheReview.Backend.Api.Health;
 

@@ -1,5 +1,3 @@
-using TheReview.Backend.Api.Health;
-
 namespace TheReview.Backend.Api.Hosting;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using TheReview.Backend.Api.Features.Reviews;
 
 namespace TheReview.Backend.Api.Tests.Integration;
 

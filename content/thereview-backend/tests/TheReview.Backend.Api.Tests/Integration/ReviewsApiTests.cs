@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using TheReview.Backend.Api.Features.Reviews;
 
 namespace TheReview.Backend.Api.Tests.Integration;
 

@@ -36,7 +36,7 @@ public sealed class ServiceFixture : WebApplicationFactory<Program>, IAsyncLifet
     //#if (redis)
     public TestDatastore Redis { get; } = new("Redis", "redis", "THEREVIEW_TEST_REDIS", () =>
     {
-        var container = new RedisBuilder("redis:8.0").Build();
+        var container = new RedisBuilder("redis:8.2").Build();
         return (container, container.GetConnectionString);
     });
     //#endif

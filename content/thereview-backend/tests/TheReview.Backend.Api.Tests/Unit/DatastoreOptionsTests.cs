@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using TheReview.Backend.Api.Datastores;
 
 namespace TheReview.Backend.Api.Tests.Unit;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using TheReview.Backend.Api.Health;
 
 namespace TheReview.Backend.Api.Tests.Unit;
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using TheReview.Backend.Api.Health;
 
 namespace TheReview.Backend.Api.Tests.Unit;
 

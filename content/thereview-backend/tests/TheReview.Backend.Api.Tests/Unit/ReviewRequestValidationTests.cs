@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using TheReview.Backend.Api.Features.Reviews;
 
 namespace TheReview.Backend.Api.Tests.Unit;
 

@@ -1,5 +1,4 @@
 using System.Collections;
-using TheReview.Backend.Api.Configuration;
 
 namespace TheReview.Backend.Api.Tests.Unit;
 

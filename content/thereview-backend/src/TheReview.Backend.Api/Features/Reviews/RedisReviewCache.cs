@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using StackExchange.Redis.KeyspaceIsolation;
-using TheReview.Backend.Api.Datastores;
 
 namespace TheReview.Backend.Api.Features.Reviews;
 

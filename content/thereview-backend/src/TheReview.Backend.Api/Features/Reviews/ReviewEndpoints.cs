@@ -1,8 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using TheReview.Backend.Api.Data;
-using TheReview.Backend.Api.Features.Reviews;
 
 namespace TheReview.Backend.Api.Features;
 

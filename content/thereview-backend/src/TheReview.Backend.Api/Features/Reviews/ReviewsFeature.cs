@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using TheReview.Backend.Api.Features.Reviews;
 
 namespace TheReview.Backend.Api.Features;
 
@@ -15,6 +14,7 @@ internal static class ReviewsFeature
         //#if (mongo)
         builder.Services.AddSingleton<MongoReviewActivityLog>();
         builder.Services.AddSingleton<IReviewActivityLog>(services => services.GetRequiredService<MongoReviewActivityLog>());
+        builder.Services.AddHostedService<ReviewActivityIndex>();
         //#endif
         // Fallbacks for the stores left out: reads skip the cache, activity goes to the log.
         builder.Services.TryAddSingleton<IReviewCache, NoReviewCache>();

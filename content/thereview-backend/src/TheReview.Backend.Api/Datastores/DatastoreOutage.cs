@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace TheReview.Backend.Api.Datastores;
+
+/// <summary>How one datastore's client says the store cannot be reached (each store registers its own).</summary>
+public sealed record DatastoreOutage(string Datastore, Func<Exception, bool> Matches);
+
+/// <summary>
+/// A datastore that cannot be reached is the service's outage, not a bug: 503 ProblemDetails with Retry-After,
+/// naming the store, instead of a 500. Other exceptions go on to the default handler.
+/// </summary>
+internal sealed class DatastoreOutageHandler(IEnumerable<DatastoreOutage> outages, IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var outage = outages.FirstOrDefault(o => o.Matches(exception));
+        if (outage is null)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = "5";
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = $"{outage.Datastore} is unavailable.",
+                Detail = "The service cannot reach one of its datastores. Try again shortly.",
+            },
+        });
+    }
+}
