@@ -58,12 +58,32 @@ public static class DockerHost
         [.. (await RunAsync("ps", "--filter", $"label={filterLabel}", "--format", $"{{{{.ID}}}}|{{{{.Label \"{nameLabel}\"}}}}")).EnsureSuccess().StandardOutput
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('|')).Select(p => (p[0], p[1]))];
 
-    /// <summary>Every process of a container with its real UID, as the kernel reports it.</summary>
-    public static async Task<List<(int Uid, string Command)>> ProcessesAsync(string container) =>
-        [.. (await RunAsync("top", container, "-eo", "pid,ruid,comm")).EnsureSuccess().StandardOutput
+    /// <summary>
+    /// The container's own processes (its main process and every descendant) with their real UIDs, as the kernel
+    /// reports them. Health checks and other <c>docker exec</c> processes are not descendants and are left out.
+    /// </summary>
+    public static async Task<List<(int Uid, string Command)>> ProcessesAsync(string container)
+    {
+        var main = int.Parse((await RunAsync("inspect", "--format", "{{.State.Pid}}", container)).EnsureSuccess().StandardOutput.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var processes = (await RunAsync("top", container, "-eo", "pid,ppid,ruid,comm")).EnsureSuccess().StandardOutput
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1)
-            .Select(line => line.Trim().Split(' ', 3, StringSplitOptions.RemoveEmptyEntries))
-            .Select(p => (int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture), p.Length > 2 ? p[2].Trim() : ""))];
+            .Select(line => line.Trim().Split(' ', 4, StringSplitOptions.RemoveEmptyEntries))
+            .Select(p => (Pid: Number(p[0]), Parent: Number(p[1]), Uid: Number(p[2]), Command: p.Length > 3 ? p[3].Trim() : ""))
+            .ToList();
+        var own = new HashSet<int> { main };
+        for (var added = true; added;)
+        {
+            added = false;
+            foreach (var process in processes.Where(p => !own.Contains(p.Pid) && own.Contains(p.Parent)))
+            {
+                added |= own.Add(process.Pid);
+            }
+        }
+
+        return [.. processes.Where(p => own.Contains(p.Pid)).Select(p => (p.Uid, p.Command))];
+    }
+
+    private static int Number(string text) => int.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Fails with the offenders unless every process of every container runs as a non-root user; returns "service: uid" lines.</summary>
     public static async Task<List<string>> AssertNonRootAsync(List<(string Id, string Name)> containers)

@@ -268,6 +268,74 @@ public sealed partial class ContainerArtifactTests(TemplateHive hive)
         }
     }
 
+    /// <summary>
+    /// Grafana runs in no test here (no image without a registry), so what the stack sends it is checked against
+    /// its documented contract: the admin password as a <c>__FILE</c> variable, the sub-path it is served under,
+    /// provisioning files where Grafana reads them, a dashboard provider whose path holds every dashboard, and a
+    /// datasource that names the stack's Prometheus service and port.
+    /// </summary>
+    [Fact]
+    public async Task Grafana_gets_its_variables_and_provisioning_where_its_image_reads_them()
+    {
+        var docker = await Tools.DockerComposeAsync();
+        var repository = await PreparedCopyAsync(Scenario.Default);
+        var config = (await repository.RunAsync(docker, "compose", "-f", "docker-compose.prod.yml", "config", "--format", "json")).EnsureSuccess();
+        using var json = JsonDocument.Parse(config.StandardOutput);
+        var services = json.RootElement.GetProperty("services");
+        var grafana = services.GetProperty("grafana");
+        var environment = grafana.GetProperty("environment");
+
+        Assert.Equal("/run/secrets/grafana_admin_password", environment.GetProperty("GF_SECURITY_ADMIN_PASSWORD__FILE").GetString());
+        Assert.Contains(grafana.GetProperty("secrets").EnumerateArray(), secret => secret.GetProperty("source").GetString() == "grafana_admin_password");
+        Assert.EndsWith("/grafana/", environment.GetProperty("GF_SERVER_ROOT_URL").GetString(), StringComparison.Ordinal);
+        Assert.Equal("true", environment.GetProperty("GF_SERVER_SERVE_FROM_SUB_PATH").GetString());
+        Assert.Contains("location /grafana/", repository.Read("deploy/nginx/nginx.conf"), StringComparison.Ordinal);
+
+        var targets = grafana.GetProperty("configs").EnumerateArray().Select(c => c.GetProperty("target").GetString()!).ToList();
+        var provider = Yaml(repository.Read("deploy/grafana/provisioning/dashboards/dashboards.yml"));
+        var dashboardPath = Scalar((YamlMappingNode)((YamlSequenceNode)provider["providers"])[0], "options", "path");
+        Assert.Contains("/etc/grafana/provisioning/datasources/prometheus.yml", targets);
+        Assert.Contains("/etc/grafana/provisioning/dashboards/dashboards.yml", targets);
+        var dashboards = repository.Files.Where(f => f.StartsWith("deploy/grafana/dashboards/", StringComparison.Ordinal)).ToList();
+        Assert.All(dashboards, file => Assert.Contains($"{dashboardPath}/{Path.GetFileName(file)}", targets));
+
+        var datasource = Yaml(repository.Read("deploy/grafana/provisioning/datasources/prometheus.yml"));
+        var url = new Uri(Scalar((YamlMappingNode)((YamlSequenceNode)datasource["datasources"])[0], "url")!);
+        Assert.True(services.TryGetProperty(url.Host, out _), $"the datasource names {url.Host}, which is no service of the stack");
+        Assert.Equal(9090, url.Port);
+    }
+
+    /// <summary>
+    /// pgAdmin and Mongo Express have no stand-in here (no image, no MongoDB): the development stack must give
+    /// each the variables its image reads (from their images' sources), a login, and the datastore's own
+    /// address and credentials.
+    /// </summary>
+    [Fact]
+    public async Task The_admin_uis_get_a_login_and_the_address_and_credentials_of_their_datastore()
+    {
+        var docker = await Tools.DockerComposeAsync();
+        var repository = await hive.InstantiateAsync(Scenario.Default);
+        var config = (await repository.RunAsync(docker, "compose", "-f", "docker-compose.yml", "--profile", "admin", "config", "--format", "json")).EnsureSuccess();
+        using var json = JsonDocument.Parse(config.StandardOutput);
+        var services = json.RootElement.GetProperty("services");
+        string Env(string service, string name) => services.GetProperty(service).GetProperty("environment").GetProperty(name).GetString()!;
+
+        Assert.Contains("@", Env("pgadmin", "PGADMIN_DEFAULT_EMAIL"), StringComparison.Ordinal);
+        Assert.Equal(Env("postgres", "POSTGRES_PASSWORD"), Env("pgadmin", "PGADMIN_DEFAULT_PASSWORD"));
+
+        var mongoUrl = new Uri(Env("mongo-express", "ME_CONFIG_MONGODB_URL"));
+        Assert.Equal("mongo", mongoUrl.Host);
+        Assert.Equal($"{Env("mongo", "MONGO_INITDB_ROOT_USERNAME")}:{Env("mongo", "MONGO_INITDB_ROOT_PASSWORD")}", Uri.UnescapeDataString(mongoUrl.UserInfo));
+        Assert.Contains("authSource=admin", mongoUrl.Query, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(Env("mongo-express", "ME_CONFIG_BASICAUTH_PASSWORD")), "Mongo Express without a login");
+
+        var redisHost = Env("redis-commander", "REDIS_HOSTS").Split(':');
+        Assert.Equal(["local", "redis", "6379", "0"], redisHost[..4]);
+        var redisCommand = services.GetProperty("redis").GetProperty("command").EnumerateArray().Select(a => a.GetString()).ToList();
+        Assert.Equal(redisCommand[redisCommand.IndexOf("--requirepass") + 1], redisHost[4]);
+        Assert.False(string.IsNullOrEmpty(Env("redis-commander", "HTTP_PASSWORD")), "Redis Commander without a login");
+    }
+
     internal static async Task<Dictionary<string, string>> MakeTargetsAsync(GeneratedRepository repository)
     {
         var help = (await repository.RunAsync(Tools.Make, "help")).EnsureSuccess().StandardOutput;

@@ -118,7 +118,8 @@ public sealed class DataSafetyTests(SwarmDeployment stack)
         string[] up = [];
         var targets = await Poll.UntilAsync(async () =>
         {
-            up = await DockerHost.TryPrometheusQueryAsync(prometheus, "up") ?? [];
+            // Samples of the last 30 s only: Prometheus keeps its volume, and with it the Swarm replicas' old series.
+            up = await DockerHost.TryPrometheusQueryAsync(prometheus, "up and time() - timestamp(up) < 30") ?? [];
             return up.Count(l => l.Contains("job=\"api\"", StringComparison.Ordinal) && l.Contains("=> 1", StringComparison.Ordinal)) == 3
                 && up.Where(l => !l.Contains("job=\"api\"", StringComparison.Ordinal)).All(l => l.Contains("=> 1", StringComparison.Ordinal))
                 && up.Any(l => l.Contains("job=\"postgres\"", StringComparison.Ordinal))
@@ -130,7 +131,7 @@ public sealed class DataSafetyTests(SwarmDeployment stack)
         string[] alerts = [];
         var settled = await Poll.UntilAsync(async () =>
         {
-            alerts = await DockerHost.PrometheusQueryAsync(prometheus, "ALERTS");
+            alerts = await DockerHost.PrometheusQueryAsync(prometheus, "ALERTS and time() - timestamp(ALERTS) < 30");
             Assert.DoesNotContain(alerts, alert => alert.Contains("alertstate=\"firing\"", StringComparison.Ordinal));
             return alerts.Length == 0;
         }, TimeSpan.FromMinutes(2), () => $"no alert on a healthy compose stack; last seen: {string.Join("; ", alerts)}");

@@ -27,7 +27,7 @@ public sealed class ProductionImageTests(TemplateHive hive)
             var config = image.GetProperty("Config");
             Assert.Equal("1001", config.GetProperty("User").GetString());
             // Start-up lives in the app: no entrypoint script rewrites the environment or waits in a shell.
-            Assert.Equal("[\"dotnet\",\"/app/Orders.Api.dll\"]", config.GetProperty("Entrypoint").GetRawText());
+            Assert.Equal(["dotnet", "/app/Orders.Api.dll"], config.GetProperty("Entrypoint").EnumerateArray().Select(e => e.GetString()));
             Assert.Contains("healthcheck", config.GetProperty("Healthcheck").GetProperty("Test").ToString(), StringComparison.Ordinal);
             var labels = config.GetProperty("Labels");
             Assert.Equal("orders", labels.GetProperty("org.opencontainers.image.title").GetString());

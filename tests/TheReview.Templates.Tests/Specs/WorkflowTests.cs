@@ -73,6 +73,37 @@ public sealed partial class WorkflowTests(TemplateHive hive)
         Assert.False((await hive.InstantiateAsync(Scenario.ProdSetup)).Exists(".devcontainer"), "no dev container without the development stack");
     }
 
+    /// <summary>
+    /// The supply side of the generated stack: every image the compose files run is pinned to a full version
+    /// (the same in the compose defaults and .env.example), the CI scans every one of them, Dependabot follows
+    /// the compose files, a fresh repository without a REGISTRY variable neither builds an invalid tag nor
+    /// pushes, and the deploy hands registry credentials to the nodes.
+    /// </summary>
+    [Fact]
+    public async Task Every_stack_image_is_pinned_scanned_and_kept_current_and_a_fresh_repository_can_run_its_ci()
+    {
+        var repository = await hive.InstantiateAsync(Scenario.Default);
+        var images = repository.Read(".env.example").Split('\n')
+            .Select(line => line.Split('=', 2)).Where(p => p.Length == 2 && p[0].EndsWith("_IMAGE", StringComparison.Ordinal) && p[0] is not ("SDK_IMAGE" or "RUNTIME_IMAGE" or "API_IMAGE"))
+            .ToDictionary(p => p[0], p => p[1].Trim(), StringComparer.Ordinal);
+        Assert.True(images.Count >= 11, $"{images.Count} images in .env.example");
+        // PostgreSQL (17.12) and pgAdmin (9.5) releases carry two numbers; every other image has three to pin.
+        Assert.All(images, image => Assert.Matches(image.Key is "POSTGRES_IMAGE" or "PGADMIN_IMAGE" ? @":\d+\.\d+(-[a-z]+)?$" : @":v?\d+\.\d+\.\d+", image.Value));
+        var compose = repository.Read("docker-compose.yml") + repository.Read("docker-compose.prod.yml");
+        Assert.All(images, image => Assert.Contains($"${{{image.Key}:-{image.Value}}}", compose, StringComparison.Ordinal));
+
+        var workflow = repository.Read(".github/workflows/ci.yml");
+        Assert.Contains("config --images", workflow, StringComparison.Ordinal);
+        Assert.Contains("--profile '*'", workflow, StringComparison.Ordinal);
+        Assert.Matches(@"aquasec/trivy:\d+\.\d+\.\d+[^\n]*\n[^\n]*image [^\n]*--exit-code 1", workflow);
+        Assert.Contains("package-ecosystem: docker-compose", repository.Read(".github/dependabot.yml"), StringComparison.Ordinal);
+
+        Assert.Contains("IMAGE: ${{ vars.REGISTRY && format('{0}/orders-api', vars.REGISTRY) || 'orders-api' }}", workflow, StringComparison.Ordinal);
+        Assert.Contains("if: vars.REGISTRY != '' &&", workflow, StringComparison.Ordinal);
+        Assert.Contains("--password-stdin && cd", workflow, StringComparison.Ordinal);
+        Assert.Matches(@"prod-deploy:[^\n]*\n(\t[^\n]*\n)*\tdocker stack deploy --prune --with-registry-auth", repository.Read("Makefile"));
+    }
+
     private static YamlNode LoadYaml(string text)
     {
         var stream = new YamlStream();

@@ -15,7 +15,7 @@ if [ "${1:-}" = "postgres" ] && [ "$(id -u)" = "0" ]; then
   mkdir -p "$PGDATA"
   chown -R postgres:postgres "$PGDATA" /var/run/postgresql
   chmod 700 "$PGDATA"
-  exec runuser -u postgres -- "$0" "$@"
+  exec gosu postgres "$0" "$@"
 fi
 
 if [ "${1:-}" = "postgres" ] && [ ! -s "$PGDATA/PG_VERSION" ]; then

@@ -64,7 +64,7 @@ public sealed class ServiceFixture : WebApplicationFactory<Program>, IAsyncLifet
         //#endif
         //#if (mongo)
         settings["ConnectionStrings:Mongo"] = Mongo.ConnectionString is { } mongo
-            ? IsolatedMongoUrl(mongo)
+            ? IsolatedMongoUrl(mongo, isolation)
             : "mongodb://127.0.0.1:1/unavailable?serverSelectionTimeoutMS=300&connectTimeoutMS=300";
         //#endif
         //#if (redis)
@@ -133,13 +133,13 @@ public sealed class ServiceFixture : WebApplicationFactory<Program>, IAsyncLifet
 
     //#if (mongo)
     /// <summary>
-    /// The test's own database on the server, authenticating where the server's user lives: the official
+    /// A database of the test's own on the server, authenticating where the server's user lives: the official
     /// image creates its root user in <c>admin</c>, and a database name alone would move authentication there.
     /// </summary>
-    private string IsolatedMongoUrl(string serverUrl)
+    internal static string IsolatedMongoUrl(string serverUrl, string database)
     {
         var server = new MongoUrl(serverUrl);
-        var url = new MongoUrlBuilder(serverUrl) { DatabaseName = isolation };
+        var url = new MongoUrlBuilder(serverUrl) { DatabaseName = database };
         if (server.Username is not null)
         {
             url.AuthenticationSource = server.AuthenticationSource ?? server.DatabaseName ?? "admin";
