@@ -17,4 +17,23 @@ public sealed class ReviewActivityTests(ServiceFixture service) : IClassFixture<
 
         Assert.Equal([ReviewAction.Created, ReviewAction.Deleted], activity!.Select(a => a.Action));
     }
+
+    [Fact]
+    public async Task The_activity_log_gets_its_index_on_review_and_time_at_start_up()
+    {
+        service.Require(service.Mongo);
+        using var client = service.CreateClient();
+        var indexes = service.Services.GetRequiredService<IMongoDatabase>()
+            .GetCollection<MongoDB.Bson.BsonDocument>(MongoReviewActivityLog.CollectionName).Indexes;
+
+        var names = new List<string>();
+        for (var attempt = 0; attempt < 50 && !names.Contains("review_id_at"); attempt++)
+        {
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+            names = [.. (await (await indexes.ListAsync(TestContext.Current.CancellationToken)).ToListAsync(TestContext.Current.CancellationToken))
+                .Select(index => index["name"].AsString)];
+        }
+
+        Assert.Contains("review_id_at", names);
+    }
 }
