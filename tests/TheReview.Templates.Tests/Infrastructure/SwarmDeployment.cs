@@ -148,15 +148,15 @@ public sealed class SwarmDeployment : IAsyncLifetime
             return services.All(p => p[1].Split('/') is [var running, var desired] && running == desired);
         }, TimeSpan.FromMinutes(3), "every service of the stack at its desired replicas");
 
-    /// <summary>The running task ids of every service of the stack, by short service name: the same ids mean nothing was replaced.</summary>
-    public async Task<Dictionary<string, string>> RunningTasksByServiceAsync()
+    /// <summary>Every task id (any state) of every service of the stack, by short service name: the same ids mean no task was started or replaced.</summary>
+    public async Task<Dictionary<string, string>> TasksByServiceAsync()
     {
         var services = (await DockerHost.RunAsync("stack", "services", "--format", "{{.Name}}", Name)).EnsureSuccess().StandardOutput
             .Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var tasks = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var service in services)
         {
-            var ids = (await DockerHost.RunAsync("service", "ps", service, "--quiet", "--filter", "desired-state=running")).EnsureSuccess().StandardOutput
+            var ids = (await DockerHost.RunAsync("service", "ps", service, "--quiet")).EnsureSuccess().StandardOutput
                 .Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal);
             tasks[service[(Name.Length + 1)..]] = string.Join(',', ids);
         }
