@@ -1,10 +1,11 @@
-namespace TheReview.Templates.Tests.Specs;
+namespace TheReview.Templates.Tests.Specs.Static;
 
 /// <summary>
 /// Bad options, alone and in combinations, are refused before anything is written, with a message naming
 /// what is wrong. A boolean option takes its value as optional, so the engine names a bad one (such as
 /// <c>--postgres maybe</c>) as the token it cannot place: <c>'maybe' is not a valid option</c>.
 /// </summary>
+[Tier(Tier.Static)]
 public sealed class InvalidOptionTests(TemplateHive hive)
 {
     public static TheoryData<string[], string> InvalidOptions => new()

@@ -3,14 +3,15 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 
-namespace TheReview.Templates.Tests.Specs;
+namespace TheReview.Templates.Tests.Specs.Process;
 
 /// <summary>
 /// Hundreds of malformed requests, generated below by kind: each one gets a 4xx with a ProblemDetails body,
 /// never a 5xx, and none of them stores anything.
 /// </summary>
-[Collection(SerialBuilds.Name)]
-public sealed class MalformedRequestTests(RunningServiceFixture service) : IClassFixture<RunningServiceFixture>
+[Collection(RunningServices.Name)]
+[Tier(Tier.Process)]
+public sealed class MalformedRequestTests(RunningServiceFixture service)
 {
     private const string Json = "application/json";
 

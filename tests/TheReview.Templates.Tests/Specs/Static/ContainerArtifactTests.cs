@@ -2,9 +2,10 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
-namespace TheReview.Templates.Tests.Specs;
+namespace TheReview.Templates.Tests.Specs.Static;
 
 /// <summary>The container and operations files of each scenario, checked by the tools that will run them.</summary>
+[Tier(Tier.Static)]
 public sealed partial class ContainerArtifactTests(TemplateHive hive)
 {
     [Fact]

@@ -1,9 +1,10 @@
 using System.Text.Json;
 
-namespace TheReview.Templates.Tests.Specs;
+namespace TheReview.Templates.Tests.Specs.Stack;
 
 /// <summary>The hardening of the production stack as Swarm runs it, read back from the engine.</summary>
 [Collection(ProductionDeployment.Name)]
+[Tier(Tier.Stack)]
 public sealed class ContainerHardeningTests(SwarmDeployment stack)
 {
     [Fact]

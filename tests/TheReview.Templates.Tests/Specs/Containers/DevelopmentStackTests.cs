@@ -2,13 +2,14 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace TheReview.Templates.Tests.Specs;
+namespace TheReview.Templates.Tests.Specs.Containers;
 
 /// <summary>
 /// The development stack of a repository generated with MongoDB off (no MongoDB image here), run with
 /// <c>make dev-up</c> on the local stand-in images.
 /// </summary>
 [Collection(SerialBuilds.Name)]
+[Tier(Tier.Containers)]
 public sealed class DevelopmentStackTests(TemplateHive hive)
 {
     [Fact]

@@ -2,13 +2,14 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
-namespace TheReview.Templates.Tests.Specs;
+namespace TheReview.Templates.Tests.Specs.Static;
 
 /// <summary>
 /// GitHub workflows of the pack and of generated repositories, checked with explicit rules (actionlint is
 /// not available here): they parse, every action is pinned, every <c>needs</c> names a job, and every
 /// <c>make</c> call names a target of the repository's Makefile.
 /// </summary>
+[Tier(Tier.Static)]
 public sealed partial class WorkflowTests(TemplateHive hive)
 {
     public static TheoryData<string> WorkflowScenarios => ["default", "no-datastores", "setup-dev", "setup-prod"];
@@ -18,10 +19,13 @@ public sealed partial class WorkflowTests(TemplateHive hive)
     {
         var workflow = Path.Combine(PackPaths.Root, ".github", "workflows", "ci.yml");
 
-        var problems = Check(File.ReadAllText(workflow), makeTargets: null);
+        var action = Path.Combine(PackPaths.Root, ".github", "actions", "test-tier", "action.yml");
+
+        var problems = Check(File.ReadAllText(workflow), makeTargets: null, PackPaths.Root);
 
         Assert.True(problems.Count == 0, string.Join('\n', problems));
-        Assert.Contains("tests/run", File.ReadAllText(workflow), StringComparison.Ordinal);
+        Assert.All(((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)LoadYaml(File.ReadAllText(action)))["runs"])["steps"]).Children.Cast<YamlMappingNode>(),
+            step => Assert.True(!step.Children.TryGetValue("uses", out var uses) || PinnedAction().IsMatch(uses.ToString()), $"{action}: {step}"));
         Assert.True(File.Exists(Path.Combine(PackPaths.Root, ".github", "dependabot.yml")));
     }
 
@@ -111,17 +115,40 @@ public sealed partial class WorkflowTests(TemplateHive hive)
         return stream.Documents[0].RootNode;
     }
 
+    /// <summary>The proof pyramid in CI: one job per tier folder, each waiting for the cheaper one before it.</summary>
     [Fact]
-    public void The_rules_catch_unpinned_actions_unknown_needs_and_unknown_make_targets()
+    public void The_packs_workflow_runs_each_tier_as_a_job_cheapest_first()
     {
-        const string Broken = "jobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@main\n      - run: make nothing\n  b:\n    needs: [c]\n    runs-on: x\n    steps:\n      - run: echo\n";
+        var jobs = (YamlMappingNode)((YamlMappingNode)LoadYaml(File.ReadAllText(Path.Combine(PackPaths.Root, ".github", "workflows", "ci.yml"))))["jobs"];
+        var tierJobs = jobs.Children
+            .Select(job => (Name: job.Key.ToString(), Job: (YamlMappingNode)job.Value))
+            .Select(job => (job.Name, job.Job, Tier: ((YamlSequenceNode)job.Job["steps"]).Children.Cast<YamlMappingNode>()
+                .Where(step => step.Children.TryGetValue("uses", out var uses) && uses.ToString() == "./.github/actions/test-tier")
+                .Select(step => ((YamlMappingNode)step["with"])["tier"].ToString()).SingleOrDefault()))
+            .Where(job => job.Tier is not null)
+            .ToList();
 
-        var problems = Check(Broken, new HashSet<string>(StringComparer.Ordinal) { "build" });
+        Assert.Equal(Tier.All, tierJobs.Select(job => job.Tier));
+        for (var i = 1; i < tierJobs.Count; i++)
+        {
+            Assert.Equal(tierJobs[i - 1].Name, tierJobs[i].Job["needs"].ToString());
+        }
 
-        Assert.Equal(3, problems.Count);
+        Assert.Equal(tierJobs[^1].Name, jobs["pack"]["needs"].ToString());
+        Assert.Contains("tests/run --tier \"${{ inputs.tier }}\"", File.ReadAllText(Path.Combine(PackPaths.Root, ".github", "actions", "test-tier", "action.yml")), StringComparison.Ordinal);
     }
 
-    private static List<string> Check(string yaml, HashSet<string>? makeTargets)
+    [Fact]
+    public void The_rules_catch_unpinned_actions_unknown_needs_unknown_make_targets_and_missing_local_actions()
+    {
+        const string Broken = "jobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@main\n      - run: make nothing\n      - uses: ./.github/actions/missing\n  b:\n    needs: [c]\n    runs-on: x\n    steps:\n      - run: echo\n";
+
+        var problems = Check(Broken, new HashSet<string>(StringComparer.Ordinal) { "build" }, PackPaths.Root);
+
+        Assert.Equal(4, problems.Count);
+    }
+
+    private static List<string> Check(string yaml, HashSet<string>? makeTargets, string? root = null)
     {
         var stream = new YamlStream();
         stream.Load(new StringReader(yaml));
@@ -139,7 +166,15 @@ public sealed partial class WorkflowTests(TemplateHive hive)
 
             foreach (YamlMappingNode step in (YamlSequenceNode)job["steps"])
             {
-                if (step.Children.TryGetValue("uses", out var uses) && !PinnedAction().IsMatch(uses.ToString()))
+                if (step.Children.TryGetValue("uses", out var uses) && uses.ToString().StartsWith("./", StringComparison.Ordinal))
+                {
+                    // A local action is the repository's own code: it must exist.
+                    if (root is null || !File.Exists(Path.Combine(root, uses.ToString(), "action.yml")))
+                    {
+                        problems.Add($"{name}: local action {uses} does not exist");
+                    }
+                }
+                else if (uses is not null && !PinnedAction().IsMatch(uses.ToString()))
                 {
                     problems.Add($"{name}: {uses} is not pinned to a version or a commit");
                 }

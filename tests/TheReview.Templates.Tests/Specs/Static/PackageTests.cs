@@ -1,12 +1,13 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 
-namespace TheReview.Templates.Tests.Specs;
+namespace TheReview.Templates.Tests.Specs.Static;
 
 /// <summary>
 /// The pack as users get it: a versioned nupkg with every file where the folder has it, generating exactly
 /// what the repository folder generates. Every other spec runs on the nupkg's output (see <see cref="TemplateHive"/>).
 /// </summary>
+[Tier(Tier.Static)]
 public sealed class PackageTests(TemplateHive hive)
 {
     private static readonly string[] Dotfiles = [".gitignore", ".editorconfig", ".dockerignore", ".env.example", ".gitattributes", ".config/dotnet-tools.json"];

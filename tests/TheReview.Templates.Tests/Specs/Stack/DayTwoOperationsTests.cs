@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 
-namespace TheReview.Templates.Tests.Specs;
+namespace TheReview.Templates.Tests.Specs.Stack;
 
 /// <summary>
 /// What operators repeat on the Swarm stack, under 20 requests/s through Nginx over TLS: an edited nginx.conf,
@@ -9,6 +9,7 @@ namespace TheReview.Templates.Tests.Specs;
 /// broken file refused before anything running is replaced. Each spec puts the file back and deploys again.
 /// </summary>
 [Collection(ProductionDeployment.Name)]
+[Tier(Tier.Stack)]
 public sealed class DayTwoOperationsTests(SwarmDeployment stack)
 {
     private const string NginxConf = "deploy/nginx/nginx.conf";

@@ -1,11 +1,12 @@
-namespace TheReview.Templates.Tests.Specs;
+namespace TheReview.Templates.Tests.Specs.Process;
 
 /// <summary>
 /// A configuration mistake stops start-up with one log line that names the setting, a non-zero exit,
 /// and no secret in the output. Each case plants a password marker to prove the last point.
 /// </summary>
-[Collection(SerialBuilds.Name)]
-public sealed class BadConfigurationTests(RunningServiceFixture service) : IClassFixture<RunningServiceFixture>
+[Collection(RunningServices.Name)]
+[Tier(Tier.Process)]
+public sealed class BadConfigurationTests(RunningServiceFixture service)
 {
     private const string Secret = "S3cret-marker-7f1c";
 

@@ -2,10 +2,11 @@ using System.Formats.Tar;
 using System.Net;
 using System.Text;
 
-namespace TheReview.Templates.Tests.Specs;
+namespace TheReview.Templates.Tests.Specs.Containers;
 
 /// <summary>The generated Dockerfile's production stage, built and run for real.</summary>
 [Collection(SerialBuilds.Name)]
+[Tier(Tier.Containers)]
 public sealed class ProductionImageTests(TemplateHive hive)
 {
     [Fact]

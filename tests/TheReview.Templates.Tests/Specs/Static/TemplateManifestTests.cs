@@ -2,9 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
 
-namespace TheReview.Templates.Tests.Specs;
+namespace TheReview.Templates.Tests.Specs.Static;
 
 /// <summary>The template's configuration is valid and offers every documented option.</summary>
+[Tier(Tier.Static)]
 public sealed class TemplateManifestTests(TemplateHive hive)
 {
     /// <summary>The long option names that docs, scripts and CI rely on, with their defaults.</summary>

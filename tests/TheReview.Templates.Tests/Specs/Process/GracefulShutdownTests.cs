@@ -2,14 +2,15 @@ using System.Diagnostics;
 using System.Net;
 using Npgsql;
 
-namespace TheReview.Templates.Tests.Specs;
+namespace TheReview.Templates.Tests.Specs.Process;
 
 /// <summary>
 /// SIGTERM in the middle of slow requests: the requests are slow because the test holds a lock on the
 /// reviews table, so they wait in PostgreSQL the way real slow queries do; no test hook in the product.
 /// </summary>
-[Collection(SerialBuilds.Name)]
-public sealed class GracefulShutdownTests(RunningServiceFixture service) : IClassFixture<RunningServiceFixture>
+[Collection(RunningServices.Name)]
+[Tier(Tier.Process)]
+public sealed class GracefulShutdownTests(RunningServiceFixture service)
 {
     private const int InFlight = 20;
     private static readonly TimeSpan SlowFor = TimeSpan.FromSeconds(2.5);

@@ -2,14 +2,15 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace TheReview.Templates.Tests.Specs;
+namespace TheReview.Templates.Tests.Specs.Process;
 
 /// <summary>
 /// The API as a process while the PostgreSQL and Redis servers that this test owns stop and start:
 /// readiness follows them, liveness does not, and the process never exits or needs a restart.
 /// </summary>
-[Collection(SerialBuilds.Name)]
-public sealed class DatastoreOutageTests(RunningServiceFixture service) : IClassFixture<RunningServiceFixture>
+[Collection(RunningServices.Name)]
+[Tier(Tier.Process)]
+public sealed class DatastoreOutageTests(RunningServiceFixture service)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
 

@@ -1,12 +1,13 @@
 using System.Net;
 
-namespace TheReview.Templates.Tests.Specs;
+namespace TheReview.Templates.Tests.Specs.Stack;
 
 /// <summary>
 /// The production stack under Docker Swarm: replicas behind Nginx over TLS, rolling updates under load,
 /// automatic and manual rollback, scaling, and backups that restore. Each spec leaves 3 healthy replicas.
 /// </summary>
 [Collection(ProductionDeployment.Name)]
+[Tier(Tier.Stack)]
 public sealed class SwarmStackTests(SwarmDeployment stack)
 {
     [Fact]

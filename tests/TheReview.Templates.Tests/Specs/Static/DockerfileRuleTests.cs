@@ -1,6 +1,7 @@
-namespace TheReview.Templates.Tests.Specs;
+namespace TheReview.Templates.Tests.Specs.Static;
 
 /// <summary>The generated Dockerfile follows the hadolint and CIS rules (see <see cref="DockerfileRules"/>).</summary>
+[Tier(Tier.Static)]
 public sealed class DockerfileRuleTests(TemplateHive hive)
 {
     [Theory]

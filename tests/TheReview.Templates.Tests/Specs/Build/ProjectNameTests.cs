@@ -1,13 +1,14 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace TheReview.Templates.Tests.Specs;
+namespace TheReview.Templates.Tests.Specs.Build;
 
 /// <summary>
 /// Project names become valid namespaces and valid lower-case Docker names; the result builds and passes its own
 /// lint (`make lint`, which its CI runs first): usings must not sort differently for another name.
 /// </summary>
 [Collection(SerialBuilds.Name)]
+[Tier(Tier.Build)]
 public sealed partial class ProjectNameTests(TemplateHive hive)
 {
     [Theory]

@@ -1,9 +1,10 @@
 using System.Text.RegularExpressions;
 
-namespace TheReview.Templates.Tests.Specs;
+namespace TheReview.Templates.Tests.Specs.Build;
 
 /// <summary>Each cell of the pairwise option matrix builds with warnings as errors and passes its own tests.</summary>
 [Collection(SerialBuilds.Name)]
+[Tier(Tier.Build)]
 public sealed partial class BuildMatrixTests(TemplateHive hive)
 {
     /// <summary>The datastores .ci/run provides as servers; their tests must run, never skip.</summary>
@@ -77,11 +78,4 @@ public sealed partial class BuildMatrixTests(TemplateHive hive)
 
     [GeneratedRegex(@"total: (?<total>\d+)\s+failed: (?<failed>\d+)\s+succeeded: (?<succeeded>\d+)\s+skipped: (?<skipped>\d+)")]
     private static partial Regex Summary();
-}
-
-/// <summary>Builds and running services share the two cores: one at a time.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class SerialBuilds
-{
-    public const string Name = "builds";
 }

@@ -2,14 +2,15 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace TheReview.Templates.Tests.Specs;
+namespace TheReview.Templates.Tests.Specs.Process;
 
 /// <summary>
 /// The generated API as a process against real PostgreSQL and Redis servers that the test owns,
 /// so it can stop and start them. Generated with MongoDB off: this machine has no MongoDB server.
 /// </summary>
-[Collection(SerialBuilds.Name)]
-public sealed class RunningServiceTests(RunningServiceFixture service) : IClassFixture<RunningServiceFixture>
+[Collection(RunningServices.Name)]
+[Tier(Tier.Process)]
+public sealed class RunningServiceTests(RunningServiceFixture service)
 {
     [Fact]
     public async Task Migrations_apply_on_an_empty_database()
@@ -137,73 +138,5 @@ public sealed class RunningServiceTests(RunningServiceFixture service) : IClassF
         Assert.Equal("HIT", await api.CacheHeaderAsync($"/api/reviews/{id}"));
         var page = await api.Client.GetFromJsonAsync<JsonElement>("/api/reviews");
         Assert.Contains(page.GetProperty("items").EnumerateArray(), item => item.GetProperty("id").GetString() == id);
-    }
-}
-
-/// <summary>The two builds the running tests use, and the PostgreSQL and Redis servers they own.</summary>
-public sealed class RunningServiceFixture(TemplateHive hive) : IAsyncLifetime
-{
-    public GeneratedRepository Default { get; private set; } = null!;
-
-    public GeneratedRepository WithoutMongo { get; private set; } = null!;
-
-    public PrivatePostgres Postgres { get; private set; } = null!;
-
-    public PrivateRedis Redis { get; private set; } = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        Default = await hive.InstantiateAsync(Scenario.Default);
-        WithoutMongo = await hive.InstantiateAsync(Scenario.WithoutMongo);
-        (await Default.BuildAsync()).EnsureSuccess();
-        (await WithoutMongo.BuildAsync()).EnsureSuccess();
-        Postgres = await PrivatePostgres.StartAsync();
-        Redis = await PrivateRedis.StartAsync();
-    }
-
-    public async Task<string> NewDatabaseAsync()
-    {
-        var database = $"orders_{Guid.NewGuid():N}";
-        await Postgres.CreateDatabaseAsync(database);
-        return database;
-    }
-
-    public Dictionary<string, string?> Environment(string database, string? mongo = null) => new()
-    {
-        ["ConnectionStrings__Postgres"] = Postgres.ConnectionString(database),
-        ["ConnectionStrings__Redis"] = Redis.ConnectionString,
-        ["ConnectionStrings__Mongo"] = mongo,
-    };
-
-    /// <summary>Migrates a fresh database and starts the API of the given build on it.</summary>
-    public async Task<ApiProcess> StartAsync(GeneratedRepository build, string? mongo = null) =>
-        (await StartOnNewDatabaseAsync(build, mongo)).Api;
-
-    /// <summary>Migrates a fresh database and starts the API on it, with these settings besides the connection strings.</summary>
-    public async Task<(ApiProcess Api, string Database)> StartOnNewDatabaseAsync(
-        GeneratedRepository build, string? mongo = null, IReadOnlyDictionary<string, string?>? settings = null)
-    {
-        var database = await NewDatabaseAsync();
-        var environment = Environment(database, mongo);
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            environment[key] = value;
-        }
-
-        (await ApiProcess.RunCommandAsync(build.ApiAssembly, environment, "migrate")).EnsureSuccess();
-        return (await ApiProcess.StartAsync(build.ApiAssembly, environment), database);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Postgres is not null)
-        {
-            await Postgres.DisposeAsync();
-        }
-
-        if (Redis is not null)
-        {
-            await Redis.DisposeAsync();
-        }
     }
 }

@@ -1,8 +1,9 @@
 using System.Text.RegularExpressions;
 
-namespace TheReview.Templates.Tests.Specs;
+namespace TheReview.Templates.Tests.Specs.Static;
 
 /// <summary>Rules every generated repository keeps, whatever the options.</summary>
+[Tier(Tier.Static)]
 public sealed partial class GenerationRuleTests(TemplateHive hive)
 {
     private static readonly string[] SourceNameForms = ["TheReview.Backend", "thereview.backend", "thereview-backend", "thereview_backend", "TheReview_Backend"];

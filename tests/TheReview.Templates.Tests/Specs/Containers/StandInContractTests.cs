@@ -1,4 +1,4 @@
-namespace TheReview.Templates.Tests.Specs;
+namespace TheReview.Templates.Tests.Specs.Containers;
 
 /// <summary>
 /// The stand-ins keep the official images' entrypoint contract where it decides the product's users: Redis
@@ -6,6 +6,7 @@ namespace TheReview.Templates.Tests.Specs;
 /// difference (the production stack once ran Redis inside <c>sh -c</c>, as root).
 /// </summary>
 [Collection(SerialBuilds.Name)]
+[Tier(Tier.Containers)]
 public sealed class StandInContractTests
 {
     [Fact]

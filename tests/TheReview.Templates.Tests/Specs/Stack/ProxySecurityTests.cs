@@ -2,10 +2,11 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 
-namespace TheReview.Templates.Tests.Specs;
+namespace TheReview.Templates.Tests.Specs.Stack;
 
 /// <summary>What a client, or an attacker, sees of the production stack through Nginx on 127.0.0.1.</summary>
 [Collection(ProductionDeployment.Name)]
+[Tier(Tier.Stack)]
 public sealed class ProxySecurityTests(SwarmDeployment stack)
 {
     private static readonly string[] SecureHeaders =

@@ -1,6 +1,7 @@
-namespace TheReview.Templates.Tests.Specs;
+namespace TheReview.Templates.Tests.Specs.Static;
 
 /// <summary>Every file of every snapshotted scenario equals its approved snapshot.</summary>
+[Tier(Tier.Static)]
 public sealed class SnapshotTests(TemplateHive hive)
 {
     [Theory]

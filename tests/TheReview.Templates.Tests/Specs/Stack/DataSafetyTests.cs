@@ -1,12 +1,13 @@
 using System.Net;
 
-namespace TheReview.Templates.Tests.Specs;
+namespace TheReview.Templates.Tests.Specs.Stack;
 
 /// <summary>
 /// The production data survives what operators do to the stack: taking it down and up (Swarm and compose),
 /// backing up while clients write, and a restore run by mistake on a database that is in use.
 /// </summary>
 [Collection(ProductionDeployment.Name)]
+[Tier(Tier.Stack)]
 public sealed class DataSafetyTests(SwarmDeployment stack)
 {
     [Fact]

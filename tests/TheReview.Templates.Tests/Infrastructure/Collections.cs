@@ -1,0 +1,15 @@
+namespace TheReview.Templates.Tests.Infrastructure;
+
+/// <summary>Builds and running services share the two cores: one at a time.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SerialBuilds
+{
+    public const string Name = "builds";
+}
+
+/// <summary>The Process tier: one pair of builds and one PostgreSQL and Redis for all its classes, one test at a time.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RunningServices : ICollectionFixture<RunningServiceFixture>
+{
+    public const string Name = "running services";
+}
