@@ -1,7 +1,7 @@
 namespace TheReview.Templates.Tests.Infrastructure;
 
 /// <summary>A repository written by the template, and the mechanics every spec needs on it: read, build, test, run.</summary>
-public sealed class GeneratedRepository(string directory, Scenario scenario)
+public sealed class GeneratedRepository(string directory, Scenario scenario, string newOutput = "")
 {
     private static readonly string[] BuildOutput = ["bin", "obj", "TestResults"];
     private readonly Lazy<Task<CommandResult>> build = new(() =>
@@ -10,6 +10,9 @@ public sealed class GeneratedRepository(string directory, Scenario scenario)
     public string Directory => directory;
 
     public Scenario Scenario => scenario;
+
+    /// <summary>What <c>dotnet new</c> printed while writing the repository.</summary>
+    public string NewOutput => newOutput;
 
     public string SolutionFile => SolutionOf(directory);
 

@@ -34,6 +34,9 @@ public sealed record Scenario(string Id, string Name, IReadOnlyList<string> Opti
     /// <summary>Scenarios with the production stack and monitoring.</summary>
     public static TheoryData<string> MonitoringIds => [.. Snapshotted.Where(s => s.HasProdStack && s.Has("monitoring")).Select(s => s.Id)];
 
+    /// <summary>Same project name as the default, other options: snapshotted as differences from the default.</summary>
+    public bool DiffersFromDefaultByOptionsOnly => this != Default && Name == Default.Name;
+
     public string Setup => OptionValue("setup") ?? "full";
 
     public bool HasDevStack => Setup is "full" or "dev";

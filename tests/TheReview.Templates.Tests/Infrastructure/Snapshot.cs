@@ -2,27 +2,48 @@ using System.Text;
 using System.Text.RegularExpressions;
 using DiffPlex.DiffBuilder;
 using DiffPlex.DiffBuilder.Model;
+using DiffPlex.Renderer;
 
 namespace TheReview.Templates.Tests.Infrastructure;
 
 /// <summary>
-/// Approved snapshots of generated repositories: <c>Snapshots/&lt;scenario&gt;/&lt;path&gt;.verified</c>.
-/// A mismatch writes the whole received tree to <c>Snapshots/&lt;scenario&gt;.received/</c> and fails with a
-/// unified diff. Approving is explicit: run the tests with THEREVIEW_APPROVE_SNAPSHOTS=true.
+/// Approved snapshots: <c>Snapshots/&lt;name&gt;/&lt;entry&gt;.verified</c>. A snapshot is a set of named texts:
+/// the files of a generated repository, or a scenario's file list and its differences from the default
+/// repository, or what <c>dotnet new</c> printed. A mismatch writes what was received to
+/// <c>Snapshots/&lt;name&gt;.received/</c> and fails with a diff. Approving is explicit: run the tests with
+/// THEREVIEW_APPROVE_SNAPSHOTS=true.
 /// </summary>
 public static partial class Snapshot
 {
     public const string ApproveVariable = "THEREVIEW_APPROVE_SNAPSHOTS";
+    public const string FileList = "files.txt";
+    public const string Differences = "changes-from-default.diff";
     private const string Suffix = ".verified";
 
-    public static void Verify(GeneratedRepository repository)
-    {
-        var received = repository.Files.ToDictionary(path => path, path => Scrub(repository.Read(path)), StringComparer.Ordinal);
-        var approvedDirectory = Path.Combine(PackPaths.SnapshotsDirectory, repository.Scenario.Id);
-        var receivedDirectory = approvedDirectory + ".received";
-        var approved = Load(approvedDirectory);
+    /// <summary>Every file of the repository, whole.</summary>
+    public static void VerifyTree(GeneratedRepository repository) =>
+        Verify(repository.Scenario.Id, Contents(repository));
 
-        var report = Compare(approved, received);
+    /// <summary>
+    /// The repository's file list, and a unified diff of what differs from the baseline (the default
+    /// scenario, generated in the same run), so a change to the template shows once, in the baseline.
+    /// </summary>
+    public static void VerifyDifferences(GeneratedRepository repository, GeneratedRepository baseline)
+    {
+        var files = Contents(repository);
+        Verify(repository.Scenario.Id, new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [FileList] = string.Concat(files.Keys.Select(path => path + "\n")),
+            [Differences] = UnifiedDiff(Contents(baseline), files),
+        });
+    }
+
+    /// <summary>Named texts as a snapshot of their own.</summary>
+    public static void Verify(string name, IReadOnlyDictionary<string, string> received)
+    {
+        var approvedDirectory = Path.Combine(PackPaths.SnapshotsDirectory, name);
+        var receivedDirectory = approvedDirectory + ".received";
+        var report = Compare(Load(approvedDirectory), received);
         if (report.Length == 0)
         {
             DeleteIfPresent(receivedDirectory);
@@ -34,8 +55,8 @@ public static partial class Snapshot
         if (!approving)
         {
             Assert.Fail(
-                $"Scenario '{repository.Scenario.Id}' differs from its approved snapshot.\n" +
-                $"Received tree: {receivedDirectory}\nApprove with {ApproveVariable}=true once the change is intended.\n\n{report}");
+                $"Snapshot '{name}' differs from the approved one.\n" +
+                $"Received: {receivedDirectory}\nApprove with {ApproveVariable}=true once the change is intended.\n\n{report}");
         }
     }
 
@@ -46,34 +67,61 @@ public static partial class Snapshot
         return content.Replace("\r\n", "\n", StringComparison.Ordinal);
     }
 
-    private static string Compare(Dictionary<string, string> approved, Dictionary<string, string> received)
+    private static SortedDictionary<string, string> Contents(GeneratedRepository repository) =>
+        new(repository.Files.ToDictionary(path => path, path => Scrub(repository.Read(path)), StringComparer.Ordinal), StringComparer.Ordinal);
+
+    private static string UnifiedDiff(IDictionary<string, string> baseline, IDictionary<string, string> files)
+    {
+        var diff = new StringBuilder();
+        foreach (var path in baseline.Keys.Union(files.Keys).Order(StringComparer.Ordinal))
+        {
+            var (before, after) = (baseline.TryGetValue(path, out var b) ? b : null, files.TryGetValue(path, out var a) ? a : null);
+            if (before == after)
+            {
+                continue;
+            }
+
+            if (after is null)
+            {
+                // A file left out needs no content to review; the file list shows it too.
+                diff.Append("--- a/").Append(path).Append("\n+++ /dev/null\n");
+                continue;
+            }
+
+            diff.Append(UnidiffRenderer.GenerateUnidiff(
+                before ?? string.Empty, after, before is null ? "/dev/null" : $"a/{path}", $"b/{path}", ignoreWhitespace: false, ignoreCase: false, contextLines: 3));
+        }
+
+        return diff.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
+    }
+
+    private static string Compare(Dictionary<string, string> approved, IReadOnlyDictionary<string, string> received)
     {
         var report = new StringBuilder();
         foreach (var path in approved.Keys.Except(received.Keys).Order(StringComparer.Ordinal))
         {
-            report.AppendLine($"- missing file: {path}");
+            report.AppendLine($"- missing: {path}");
         }
 
         foreach (var path in received.Keys.Except(approved.Keys).Order(StringComparer.Ordinal))
         {
-            report.AppendLine($"+ new file: {path}");
+            report.AppendLine($"+ new: {path}");
         }
 
         foreach (var path in received.Keys.Intersect(approved.Keys).Order(StringComparer.Ordinal))
         {
             if (approved[path] != received[path])
             {
-                report.AppendLine($"~ changed: {path}").AppendLine(UnifiedDiff(approved[path], received[path]));
+                report.AppendLine($"~ changed: {path}").AppendLine(ChangedLines(approved[path], received[path]));
             }
         }
 
         return report.ToString();
     }
 
-    private static string UnifiedDiff(string approved, string received)
+    private static string ChangedLines(string approved, string received)
     {
-        var diff = InlineDiffBuilder.Diff(approved, received);
-        var lines = diff.Lines.ToList();
+        var lines = InlineDiffBuilder.Diff(approved, received).Lines.ToList();
         var output = new StringBuilder();
         for (var i = 0; i < lines.Count; i++)
         {
@@ -103,7 +151,7 @@ public static partial class Snapshot
                 path => File.ReadAllText(path),
                 StringComparer.Ordinal);
 
-    private static void Write(string directory, Dictionary<string, string> files)
+    private static void Write(string directory, IReadOnlyDictionary<string, string> files)
     {
         DeleteIfPresent(directory);
         foreach (var (path, content) in files)

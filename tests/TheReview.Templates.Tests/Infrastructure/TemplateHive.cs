@@ -54,8 +54,8 @@ public sealed class TemplateHive : IAsyncLifetime
     private async Task<GeneratedRepository> CreateAsync(string hive, Scenario scenario, string source)
     {
         var directory = Path.Combine(outputRoot, source, scenario.Id, scenario.Name);
-        (await NewInAsync(hive, ["-n", scenario.Name, "-o", directory, "--skip-restore", .. scenario.Options], null)).EnsureSuccess();
-        return new GeneratedRepository(directory, scenario);
+        var result = (await NewInAsync(hive, ["-n", scenario.Name, "-o", directory, "--skip-restore", .. scenario.Options], null)).EnsureSuccess();
+        return new GeneratedRepository(directory, scenario, result.StandardOutput);
     }
 
     private static async Task InstallFolderAsync(string hive) =>

@@ -90,6 +90,9 @@ public sealed partial class GenerationRuleTests(TemplateHive hive)
     [InlineData("postgres", "Npgsql")]
     [InlineData("mongo", "MongoDB")]
     [InlineData("redis", "StackExchange.Redis")]
+    [InlineData("redis", "X-Cache")]
+    [InlineData("redis", "IReviewCache")]
+    [InlineData("mongo", "MongoReviewActivityLog")]
     public async Task A_datastore_left_out_leaves_no_package_code_or_setting_behind(string option, string marker)
     {
         var without = Scenario.Snapshotted.Where(s => !s.Has(option));
@@ -114,7 +117,65 @@ public sealed partial class GenerationRuleTests(TemplateHive hive)
         }
     }
 
+    /// <summary>A fallback is generated only where it is the implementation: never next to the real one.</summary>
+    [Theory]
+    [MemberData(nameof(Scenario.SnapshottedIds), MemberType = typeof(Scenario))]
+    public async Task The_logging_activity_log_exists_only_without_mongo(string scenario)
+    {
+        var definition = Scenario.ById(scenario);
+        var repository = await hive.InstantiateAsync(definition);
+        var logged = repository.Files.Any(path => path.EndsWith("/LoggedReviewActivityLog.cs", StringComparison.Ordinal));
+
+        Assert.Equal(definition.Has("sample") && definition.Has("postgres") && !definition.Has("mongo"), logged);
+    }
+
+    [Theory]
+    [MemberData(nameof(Scenario.SnapshottedIds), MemberType = typeof(Scenario))]
+    public async Task Every_namespace_follows_its_folder(string scenario)
+    {
+        var repository = await hive.InstantiateAsync(Scenario.ById(scenario));
+
+        var mismatches = repository.Files
+            .Where(path => path.EndsWith(".cs", StringComparison.Ordinal) && (path.StartsWith("src/", StringComparison.Ordinal) || path.StartsWith("tests/", StringComparison.Ordinal)))
+            .Select(path => (path, declared: FileScopedNamespace().Match(repository.Read(path)).Groups["name"].Value, expected: string.Join('.', path.Split('/')[1..^1])))
+            .Where(file => file.declared.Length > 0 && file.declared != file.expected)
+            .Select(file => $"{file.path}: namespace {file.declared}, folder says {file.expected}")
+            .ToList();
+
+        Assert.True(mismatches.Count == 0, string.Join('\n', mismatches));
+    }
+
+    [Theory]
+    [MemberData(nameof(Scenario.SnapshottedIds), MemberType = typeof(Scenario))]
+    public async Task A_build_setting_is_set_once(string scenario)
+    {
+        var repository = await hive.InstantiateAsync(Scenario.ById(scenario));
+        static IEnumerable<string> Properties(string xml) =>
+            System.Xml.Linq.XDocument.Parse(xml).Root!.Elements("PropertyGroup").SelectMany(group => group.Elements()).Select(property => property.Name.LocalName);
+        var shared = Properties(repository.Read("Directory.Build.props")).Where(name => name != "NoWarn").ToHashSet(StringComparer.Ordinal);
+
+        var repeated = repository.Files.Where(path => path.EndsWith(".csproj", StringComparison.Ordinal))
+            .SelectMany(project => Properties(repository.Read(project)).Where(shared.Contains).Select(name => $"{project}: {name} is already set in Directory.Build.props"))
+            .ToList();
+
+        Assert.True(repeated.Count == 0, string.Join('\n', repeated));
+    }
+
+    [Fact]
+    public async Task The_readiness_check_timeout_is_read_once_through_its_options_class()
+    {
+        var repository = await hive.InstantiateAsync(Scenario.Default);
+
+        var readers = repository.Files.Where(path => path.EndsWith(".cs", StringComparison.Ordinal) && path.StartsWith("src/", StringComparison.Ordinal)
+            && repository.Read(path).Contains("CheckTimeout", StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(["src/Orders.Api/Health/HealthExtensions.cs"], readers);
+    }
+
     private static string Capitalized(string option) => char.ToUpperInvariant(option[0]) + option[1..];
+
+    [GeneratedRegex(@"^namespace (?<name>[\w.]+);", RegexOptions.Multiline)]
+    private static partial Regex FileScopedNamespace();
 
     [GeneratedRegex(@"^\s*(//|#|<!--)?\s*#(if|elif|else|endif)\b")]
     private static partial Regex TemplateDirective();

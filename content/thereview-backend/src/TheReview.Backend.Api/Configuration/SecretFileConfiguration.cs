@@ -39,7 +39,7 @@ internal sealed class SecretFileConfigurationProvider(System.Collections.IDictio
             var path = variable.Value as string;
             if (string.IsNullOrWhiteSpace(path) || !File.Exists(path))
             {
-                throw new InvalidOperationException(
+                throw new InvalidSettingException(
                     $"Missing secret file for setting {setting}: {name} points to '{path}', which does not exist.");
             }
 

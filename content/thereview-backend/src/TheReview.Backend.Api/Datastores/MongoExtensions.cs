@@ -44,8 +44,7 @@ internal static class MongoExtensions
 
         builder.Services.AddHealthChecks().AddCheck<MongoHealthCheck>(
             "mongo",
-            tags: [HealthTags.Ready],
-            timeout: builder.Configuration.GetValue($"{HealthOptions.Section}:{nameof(HealthOptions.CheckTimeout)}", new HealthOptions().CheckTimeout));
+            tags: [HealthTags.Ready]);
         return builder;
     }
 }

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -21,28 +23,36 @@ internal static class PostgresExtensions
         builder.Services.AddHealthChecks().AddNpgSql(
             services => services.GetRequiredService<IOptions<PostgresOptions>>().Value.BuildConnectionString(),
             name: "postgres",
-            tags: [HealthTags.Ready],
-            timeout: builder.Configuration.GetValue($"{HealthOptions.Section}:{nameof(HealthOptions.CheckTimeout)}", new HealthOptions().CheckTimeout))
+            tags: [HealthTags.Ready])
             .AddCheck<PendingMigrationsHealthCheck>(
                 "postgres-migrations",
-                tags: [HealthTags.Ready],
-                timeout: builder.Configuration.GetValue($"{HealthOptions.Section}:{nameof(HealthOptions.CheckTimeout)}", new HealthOptions().CheckTimeout));
+                tags: [HealthTags.Ready]);
         builder.Services.AddSingleton<PendingMigrationsHealthCheck>();
+        builder.Services.AddHostedService<MigrateOnStartup>();
         return builder;
     }
 
     /// <summary>Applies pending EF Core migrations; the <c>migrate</c> command and the tests call it.</summary>
-    public static async Task MigrateDatabaseAsync(this IServiceProvider services)
+    public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var scope = services.CreateAsyncScope();
         var database = scope.ServiceProvider.GetRequiredService<AppDbContext>().Database;
-        await database.MigrateAsync();
+        // Npgsql reads the history table before creating it and logs the failure as an Error on every fresh
+        // database; creating it first (IF NOT EXISTS) keeps a healthy first deploy free of errors.
+        await database.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+        await database.MigrateAsync(cancellationToken);
     }
 }
 
 /// <summary>Settings of the PostgreSQL connection.</summary>
 public sealed class PostgresOptions : DatastoreOptions
 {
+    /// <summary>
+    /// Apply migrations before serving (<c>Postgres:MigrateOnStartup</c>): on in Development, so a fresh
+    /// database ends ready; off in production, where the migration job runs once before any replica.
+    /// </summary>
+    public bool MigrateOnStartup { get; set; }
+
     public string BuildConnectionString()
     {
         var connection = new NpgsqlConnectionStringBuilder(ConnectionString);
@@ -77,4 +87,13 @@ internal sealed class PendingMigrationsHealthCheck(IServiceScopeFactory scopes) 
             ? HealthCheckResult.Healthy("The schema is current.")
             : new HealthCheckResult(context.Registration.FailureStatus, $"{pending} migrations are pending; run the migrate command.");
     }
+}
+
+/// <summary>Runs the migrations before the API serves when <see cref="PostgresOptions.MigrateOnStartup"/> is on.</summary>
+internal sealed class MigrateOnStartup(IServiceProvider services, IOptions<PostgresOptions> options) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        options.Value.MigrateOnStartup ? services.MigrateDatabaseAsync(cancellationToken) : Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -24,8 +24,7 @@ internal static class RedisExtensions
 
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>(
             "redis",
-            tags: [HealthTags.Ready],
-            timeout: builder.Configuration.GetValue($"{HealthOptions.Section}:{nameof(HealthOptions.CheckTimeout)}", new HealthOptions().CheckTimeout));
+            tags: [HealthTags.Ready]);
 
         builder.Services.AddDataProtection().SetApplicationName(builder.Environment.ApplicationName);
         builder.Services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((options, services) =>

@@ -1,5 +1,6 @@
 using HealthChecks.UI.Client;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace TheReview.Backend.Api.Health;
 
@@ -17,6 +18,14 @@ internal static class HealthExtensions
     public static WebApplicationBuilder AddHealth(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<HealthOptions>().BindConfiguration(HealthOptions.Section).ValidateOnStart();
+        // Every readiness check gets Health:CheckTimeout here, after all of them are registered.
+        builder.Services.AddOptions<HealthCheckServiceOptions>().PostConfigure<IOptions<HealthOptions>>((options, health) =>
+        {
+            foreach (var registration in options.Registrations.Where(registration => registration.Tags.Contains(HealthTags.Ready)))
+            {
+                registration.Timeout = health.Value.CheckTimeout;
+            }
+        });
         builder.Services.AddSingleton<ReadinessProbe>();
         builder.Services.AddHealthChecks()
             .AddCheck<ShutdownHealthCheck>("shutdown", tags: [HealthTags.Ready])

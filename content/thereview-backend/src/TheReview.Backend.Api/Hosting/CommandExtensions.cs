@@ -25,7 +25,7 @@ internal static class CommandExtensions
                 return 0;
             //#endif
             default:
-                throw new InvalidOperationException(
+                throw new InvalidSettingException(
                     $"Unknown command '{command}'. Run without a command to serve the API; see README.md, section Commands.");
         }
     }

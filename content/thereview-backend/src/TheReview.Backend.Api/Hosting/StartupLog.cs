@@ -13,10 +13,11 @@ internal static class StartupLog
             .WriteTo.Console(new RenderedCompactJsonFormatter())
             .CreateLogger();
 
+    private static readonly string? ConfigurationBinder = typeof(ConfigurationBinder).Assembly.GetName().Name;
+
     public static void Fatal(Exception exception)
     {
-        // Configuration mistakes are the operator's to fix: name the setting, skip the stack trace.
-        if (exception is OptionsValidationException or InvalidOperationException { InnerException: null or FormatException } or FormatException or UriFormatException)
+        if (IsConfigurationMistake(exception))
         {
             Log.Fatal("Start-up failed: {Reason}", exception.Message);
         }
@@ -25,4 +26,12 @@ internal static class StartupLog
             Log.Fatal(exception, "Start-up failed: {Reason}", exception.Message);
         }
     }
+
+    /// <summary>
+    /// The operator's mistakes, whose message names the setting: ours, failed options validation, and a value the
+    /// configuration binder cannot convert. Everything else is a bug and is logged with its stack trace.
+    /// </summary>
+    public static bool IsConfigurationMistake(Exception exception) =>
+        exception is InvalidSettingException or OptionsValidationException
+        || (exception is InvalidOperationException && exception.Source == ConfigurationBinder);
 }

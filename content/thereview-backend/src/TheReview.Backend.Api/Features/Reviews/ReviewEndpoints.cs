@@ -2,16 +2,11 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
-namespace TheReview.Backend.Api.Features;
+namespace TheReview.Backend.Api.Features.Reviews;
 
-/// <summary>
-/// The reviews sample: PostgreSQL holds the reviews, the cache serves repeated reads (cache-aside,
-/// invalidated on every write), and the activity log records each change.
-/// </summary>
-internal static class ReviewEndpoints
+/// <summary>The reviews sample: PostgreSQL holds the reviews and the activity log records each change.</summary>
+internal static partial class ReviewEndpoints
 {
-    public const string CacheHeader = "X-Cache";
-
     public static IEndpointRouteBuilder MapReviews(this IEndpointRouteBuilder endpoints)
     {
         var reviews = endpoints.MapGroup("/api/reviews").WithTags("Reviews");
@@ -22,6 +17,9 @@ internal static class ReviewEndpoints
         reviews.MapDelete("/{id}", DeleteAsync).WithName("DeleteReview");
         //#if (mongo)
         reviews.MapGet("/{id}/activity", ListActivityAsync).WithName("ListReviewActivity");
+        //#endif
+        //#if (redis)
+        reviews.AddReviewCache();
         //#endif
         return endpoints;
     }
@@ -43,24 +41,10 @@ internal static class ReviewEndpoints
     }
 
     private static async Task<Results<Ok<ReviewResponse>, ProblemHttpResult>> GetAsync(
-        Guid id, AppDbContext db, IReviewCache cache, HttpContext context, CancellationToken cancellationToken)
+        Guid id, AppDbContext db, CancellationToken cancellationToken)
     {
-        if (await cache.GetAsync(id, cancellationToken) is { } cached)
-        {
-            context.Response.Headers[CacheHeader] = "HIT";
-            return TypedResults.Ok(cached);
-        }
-
-        context.Response.Headers[CacheHeader] = "MISS";
         var review = await db.Set<Review>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
-        if (review is null)
-        {
-            return NotFound(id);
-        }
-
-        var response = ReviewResponse.From(review);
-        await cache.SetAsync(response, cancellationToken);
-        return TypedResults.Ok(response);
+        return review is null ? NotFound(id) : TypedResults.Ok(ReviewResponse.From(review));
     }
 
     private static async Task<CreatedAtRoute<ReviewResponse>> CreateAsync(
@@ -83,7 +67,7 @@ internal static class ReviewEndpoints
     }
 
     private static async Task<Results<Ok<ReviewResponse>, ProblemHttpResult>> UpdateAsync(
-        Guid id, ReviewRequest request, AppDbContext db, IReviewCache cache, IReviewActivityLog activity, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, ReviewRequest request, AppDbContext db, IReviewActivityLog activity, TimeProvider clock, CancellationToken cancellationToken)
     {
         var review = await db.Set<Review>().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (review is null)
@@ -94,13 +78,12 @@ internal static class ReviewEndpoints
         (review.Subject, review.Author, review.Rating, review.Text) = (request.Subject, request.Author, request.Rating, request.Text);
         review.UpdatedAt = Now(clock);
         await db.SaveChangesAsync(cancellationToken);
-        await cache.InvalidateAsync(id, cancellationToken);
         await activity.RecordAsync(id, ReviewAction.Updated, cancellationToken);
         return TypedResults.Ok(ReviewResponse.From(review));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
-        Guid id, AppDbContext db, IReviewCache cache, IReviewActivityLog activity, CancellationToken cancellationToken)
+        Guid id, AppDbContext db, IReviewActivityLog activity, CancellationToken cancellationToken)
     {
         var deleted = await db.Set<Review>().Where(r => r.Id == id).ExecuteDeleteAsync(cancellationToken);
         if (deleted == 0)
@@ -108,7 +91,6 @@ internal static class ReviewEndpoints
             return NotFound(id);
         }
 
-        await cache.InvalidateAsync(id, cancellationToken);
         await activity.RecordAsync(id, ReviewAction.Deleted, cancellationToken);
         return TypedResults.NoContent();
     }
