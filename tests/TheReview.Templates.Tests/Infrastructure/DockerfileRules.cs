@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace TheReview.Templates.Tests.Infrastructure;
 
 /// <summary>
-/// The hadolint and CIS Docker rules the product promises, as explicit checks (hadolint is not available here).
+/// The hadolint and CIS Docker rules the product promises, as explicit checks (hadolint is not among the tools .ci/run installs).
 /// Each violation names its rule, so a failing test says which one broke.
 /// </summary>
 public static partial class DockerfileRules

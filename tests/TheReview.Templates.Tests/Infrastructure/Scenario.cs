@@ -16,7 +16,7 @@ public sealed record Scenario(string Id, string Name, IReadOnlyList<string> Opti
     public static readonly Scenario NoMonitoring = new("no-monitoring", "Orders", ["--monitoring", "false"]);
     public static readonly Scenario GitLabCi = new("gitlab-ci", "Orders", ["--gitlab-ci", "true", "--devcontainer", "false"]);
 
-    /// <summary>Every datastore this machine can run (no MongoDB server here).</summary>
+    /// <summary>Every datastore but MongoDB, whose server the tests use only when THEREVIEW_TEST_MONGODB names one.</summary>
     public static readonly Scenario WithoutMongo = new("without-mongo", "Orders", ["--mongo", "false"]);
 
     /// <summary>The scenarios with approved snapshots.</summary>

@@ -5,7 +5,7 @@ namespace TheReview.Templates.Tests.Infrastructure;
 /// <summary>
 /// The generated production stack deployed on a single-node Swarm (127.0.0.1) with <c>make prod-deploy</c>:
 /// a repository generated with MongoDB off, the local stand-in images, and, through an operator's override
-/// file, an Nginx in Grafana's place that echoes the headers it receives (no Grafana image without a registry).
+/// file, an Nginx in Grafana's place that echoes the headers it receives (Grafana has no stand-in under THEREVIEW_TEST_IMAGES=local).
 /// </summary>
 public sealed class SwarmDeployment : IAsyncLifetime
 {
@@ -41,7 +41,7 @@ public sealed class SwarmDeployment : IAsyncLifetime
         }
 
         Workspace = await StackWorkspace.CreateAsync(await hive.InstantiateAsync(Scenario.WithoutMongo));
-        // No Grafana image here: an Nginx that answers with the request headers it received stands in for it,
+        // No Grafana stand-in under THEREVIEW_TEST_IMAGES=local: an Nginx that answers with the request headers it received stands in for it,
         // so the specs see what the stack's proxy sends to Grafana (and what it adds to Grafana's answers).
         await File.WriteAllTextAsync(Workspace.Repository.PathOf(Override), $"""
             services:

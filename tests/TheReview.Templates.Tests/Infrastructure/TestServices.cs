@@ -2,7 +2,7 @@ namespace TheReview.Templates.Tests.Infrastructure;
 
 /// <summary>
 /// The services the tests talk to, as .ci/run provides them. Outside CI a missing service skips the test
-/// with the reason; in CI (CI=true) it fails the test, because CI must run everything this machine can.
+/// with the reason; in CI (CI=true) it fails the test, because CI must run every suite its machine can.
 /// </summary>
 public static class TestServices
 {
@@ -17,7 +17,7 @@ public static class TestServices
 
     public static string Redis => Required(RedisVariable, "Redis");
 
-    /// <summary>MongoDB has no server on this machine: its positive paths run only where one is configured.</summary>
+    /// <summary>MongoDB's positive paths run only where THEREVIEW_TEST_MONGODB names a server.</summary>
     public static string? Mongo => Environment.GetEnvironmentVariable(MongoVariable) is { Length: > 0 } mongo ? mongo : null;
 
     /// <summary>Skips (outside CI) or fails (in CI) the calling test.</summary>

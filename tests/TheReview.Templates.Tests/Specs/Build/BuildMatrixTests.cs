@@ -51,7 +51,7 @@ public sealed partial class BuildMatrixTests(TemplateHive hive)
 
     /// <summary>
     /// The switch the generated CI sets must fail the run when a datastore it names is unreachable, here
-    /// MongoDB (no server and no image on a machine without a registry), and refuse a name it does not know.
+    /// MongoDB when THEREVIEW_TEST_MONGODB names no server, and refuse a name it does not know.
     /// </summary>
     [Theory]
     [InlineData("all", "MongoDB is unavailable")]

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace TheReview.Templates.Tests.Specs.Containers;
 
 /// <summary>
-/// The development stack of a repository generated with MongoDB off (no MongoDB image here), run with
+/// The development stack of a repository generated with MongoDB off (MongoDB has no stand-in under THEREVIEW_TEST_IMAGES=local), run with
 /// <c>make dev-up</c> on the local stand-in images.
 /// </summary>
 [Collection(SerialBuilds.Name)]
@@ -91,7 +91,7 @@ public sealed class DevelopmentStackTests(TemplateHive hive)
     /// <summary>
     /// The admin profile's Redis Commander (the stand-in is built from its npm package, with the package's own
     /// entrypoint): nothing without a login, a wrong password refused, and signed in it shows the stack's Redis.
-    /// pgAdmin and Mongo Express need images (and, for Mongo Express, a MongoDB) that no registry-less machine has.
+    /// pgAdmin and Mongo Express need images (and, for Mongo Express, a MongoDB) that have no stand-in under THEREVIEW_TEST_IMAGES=local.
     /// </summary>
     private static async Task RedisCommanderAnswersBehindItsLoginAndShowsTheStacksRedisAsync(StackWorkspace stack)
     {

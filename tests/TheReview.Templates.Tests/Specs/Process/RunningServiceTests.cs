@@ -6,7 +6,7 @@ namespace TheReview.Templates.Tests.Specs.Process;
 
 /// <summary>
 /// The generated API as a process against real PostgreSQL and Redis servers that the test owns,
-/// so it can stop and start them. Generated with MongoDB off: this machine has no MongoDB server.
+/// so it can stop and start them. Mostly generated with MongoDB off: its server is used only when THEREVIEW_TEST_MONGODB names one.
 /// </summary>
 [Collection(RunningServices.Name)]
 [Tier(Tier.Process)]
@@ -103,7 +103,7 @@ public sealed class RunningServiceTests(RunningServiceFixture service)
         var mongo = TestServices.Mongo;
         if (mongo is null)
         {
-            Assert.Skip($"No MongoDB server on this machine: set {TestServices.MongoVariable} to run the MongoDB-positive paths");
+            Assert.Skip($"No MongoDB server configured: set {TestServices.MongoVariable} to run the MongoDB-positive paths");
         }
 
         await using var api = await service.StartAsync(service.Default, mongo);

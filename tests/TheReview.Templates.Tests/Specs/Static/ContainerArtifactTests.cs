@@ -270,7 +270,7 @@ public sealed partial class ContainerArtifactTests(TemplateHive hive)
     }
 
     /// <summary>
-    /// Grafana runs in no test here (no image without a registry), so what the stack sends it is checked against
+    /// Grafana runs in no test under THEREVIEW_TEST_IMAGES=local (it has no stand-in), so what the stack sends it is checked against
     /// its documented contract: the admin password as a <c>__FILE</c> variable, the sub-path it is served under,
     /// provisioning files where Grafana reads them, a dashboard provider whose path holds every dashboard, and a
     /// datasource that names the stack's Prometheus service and port.
@@ -307,7 +307,7 @@ public sealed partial class ContainerArtifactTests(TemplateHive hive)
     }
 
     /// <summary>
-    /// pgAdmin and Mongo Express have no stand-in here (no image, no MongoDB): the development stack must give
+    /// pgAdmin and Mongo Express have no stand-in under THEREVIEW_TEST_IMAGES=local (and Mongo Express needs a MongoDB): the development stack must give
     /// each the variables its image reads (from their images' sources), a login, and the datastore's own
     /// address and credentials.
     /// </summary>

@@ -6,7 +6,7 @@ namespace TheReview.Templates.Tests.Specs.Static;
 
 /// <summary>
 /// GitHub workflows of the pack and of generated repositories, checked with explicit rules (actionlint is
-/// not available here): they parse, every action is pinned, every <c>needs</c> names a job, and every
+/// not among the tools .ci/run installs): they parse, every action is pinned, every <c>needs</c> names a job, and every
 /// <c>make</c> call names a target of the repository's Makefile.
 /// </summary>
 [Tier(Tier.Static)]
