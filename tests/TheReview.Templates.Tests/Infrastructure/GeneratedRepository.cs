@@ -1,7 +1,9 @@
+using System.Text.RegularExpressions;
+
 namespace TheReview.Templates.Tests.Infrastructure;
 
 /// <summary>A repository written by the template, and the mechanics every spec needs on it: read, build, test, run.</summary>
-public sealed class GeneratedRepository(string directory, Scenario scenario, string newOutput = "")
+public sealed partial class GeneratedRepository(string directory, Scenario scenario, string newOutput = "")
 {
     private static readonly string[] BuildOutput = ["bin", "obj", "TestResults"];
     private readonly Lazy<Task<CommandResult>> build = new(() =>
@@ -66,9 +68,23 @@ public sealed class GeneratedRepository(string directory, Scenario scenario, str
     }
 
     /// <summary>Runs a program in the repository's folder.</summary>
+    /// <summary>The targets <c>make help</c> lists, with their descriptions.</summary>
+    public async Task<Dictionary<string, string>> MakeTargetsAsync()
+    {
+        var help = (await RunAsync(Tools.Make, "help")).EnsureSuccess().StandardOutput;
+        return HelpLine().Matches(AnsiEscape().Replace(help, string.Empty))
+            .ToDictionary(m => m.Groups["target"].Value, m => m.Groups["description"].Value.Trim());
+    }
+
     public Task<CommandResult> RunAsync(string program, params string[] arguments) =>
         Shell.RunAsync(program, arguments, directory, timeout: TimeSpan.FromMinutes(2));
 
     private static string SolutionOf(string directory) =>
         System.IO.Directory.GetFiles(directory, "*.slnx").Single();
+
+    [GeneratedRegex(@"^\s+(?<target>[a-zA-Z0-9_-]+)\s+(?<description>.+)$", RegexOptions.Multiline)]
+    private static partial Regex HelpLine();
+
+    [GeneratedRegex(@"\x1b\[[0-9;]*m")]
+    private static partial Regex AnsiEscape();
 }

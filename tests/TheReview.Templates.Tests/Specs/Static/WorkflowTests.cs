@@ -34,7 +34,7 @@ public sealed partial class WorkflowTests(TemplateHive hive)
     public async Task A_generated_workflow_follows_the_rules(string scenario)
     {
         var repository = await hive.InstantiateAsync(Scenario.ById(scenario));
-        var targets = await ContainerArtifactTests.MakeTargetsAsync(repository);
+        var targets = await repository.MakeTargetsAsync();
 
         var problems = Check(repository.Read(".github/workflows/ci.yml"), targets.Keys.ToHashSet(StringComparer.Ordinal));
 
@@ -46,7 +46,7 @@ public sealed partial class WorkflowTests(TemplateHive hive)
     public async Task The_gitlab_example_is_generated_on_request_parses_and_calls_only_existing_make_targets()
     {
         var repository = await hive.InstantiateAsync(Scenario.GitLabCi);
-        var targets = await ContainerArtifactTests.MakeTargetsAsync(repository);
+        var targets = await repository.MakeTargetsAsync();
         var pipeline = repository.Read(".gitlab-ci.yml");
 
         var stream = new YamlStream();

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -38,7 +39,13 @@ internal static class PostgresExtensions
         await using var scope = services.CreateAsyncScope();
         var database = scope.ServiceProvider.GetRequiredService<AppDbContext>().Database;
         // Npgsql reads the history table before creating it and logs the failure as an Error on every fresh
-        // database; creating it first (IF NOT EXISTS) keeps a healthy first deploy free of errors.
+        // database; creating the database (as Migrate would) and the table first keeps a first deploy error-free.
+        var creator = database.GetService<IRelationalDatabaseCreator>();
+        if (!await creator.ExistsAsync(cancellationToken))
+        {
+            await creator.CreateAsync(cancellationToken);
+        }
+
         await database.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
         await database.MigrateAsync(cancellationToken);
     }

@@ -28,7 +28,7 @@ public sealed class SecretFileConfigurationTests : IDisposable
     [Fact]
     public void A_missing_secret_file_fails_with_the_setting_name_and_no_content()
     {
-        var error = Assert.Throws<InvalidOperationException>(() =>
+        var error = Assert.Throws<InvalidSettingException>(() =>
             Build(new Hashtable { ["ConnectionStrings__Redis_FILE"] = Path.Combine(directory, "missing") }));
 
         Assert.Contains("ConnectionStrings:Redis", error.Message, StringComparison.Ordinal);
