@@ -3,7 +3,7 @@
 # tools the static checks run. Idempotent: a second run finds everything installed and running.
 set -euo pipefail
 
-packages=(postgresql redis-server nginx-light prometheus shellcheck yamllint jq openssl make debootstrap util-linux wrk curl)
+packages=(postgresql redis-server prometheus shellcheck yamllint jq openssl make debootstrap util-linux wrk curl)
 
 # npm fetches the admin UIs' stand-ins from the npm registry (tests/images); the machine's own Node.js may provide it.
 command -v npm >/dev/null || packages+=(npm)
@@ -19,8 +19,7 @@ if ((${#missing[@]})); then
 fi
 
 # The packaged services must not hold ports or start on their own: the tests start their own instances where they need them.
-systemctl disable --now nginx prometheus >/dev/null 2>&1 || true
-pkill -x nginx 2>/dev/null || true
+systemctl disable --now prometheus >/dev/null 2>&1 || true
 pkill -x prometheus 2>/dev/null || true
 
 # PostgreSQL: the distribution's cluster on 127.0.0.1:5432, password authentication for the tests.

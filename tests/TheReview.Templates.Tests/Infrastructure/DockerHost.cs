@@ -8,6 +8,9 @@ namespace TheReview.Templates.Tests.Infrastructure;
 /// </summary>
 public static class DockerHost
 {
+    /// <summary>The Debian ASP.NET Core runtime, with a shell: the production stage's alternative to the chiseled default.</summary>
+    public const string FullRuntimeImage = "FULL_RUNTIME_IMAGE";
+
     private static readonly Lazy<Task<IReadOnlyDictionary<string, string>>> Images = new(BuildImagesAsync);
 
     /// <summary>The engine answers, or the test is unavailable (a failure in CI).</summary>
@@ -83,6 +86,13 @@ public static class DockerHost
         return [.. processes.Where(p => own.Contains(p.Pid)).Select(p => (p.Uid, p.Command))];
     }
 
+    /// <summary>The environment of the container's main process, read from the host: images without a shell have no <c>cat</c>.</summary>
+    public static async Task<string[]> EnvironmentOfAsync(string container)
+    {
+        var pid = (await RunAsync("inspect", "--format", "{{.State.Pid}}", container)).EnsureSuccess().StandardOutput.Trim();
+        return (await File.ReadAllTextAsync($"/proc/{pid}/environ")).Split('\0', StringSplitOptions.RemoveEmptyEntries);
+    }
+
     private static int Number(string text) => int.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Fails with the offenders unless every process of every container runs as a non-root user; returns "service: uid" lines.</summary>
@@ -108,10 +118,12 @@ public static class DockerHost
         // Where registries are reachable (hosted CI), THEREVIEW_TEST_IMAGES=official keeps the product's defaults.
         if (Environment.GetEnvironmentVariable("THEREVIEW_TEST_IMAGES") == "official")
         {
-            return File.ReadAllLines(Path.Combine(PackPaths.TemplateDirectory, ".env.example"))
+            var images = File.ReadAllLines(Path.Combine(PackPaths.TemplateDirectory, ".env.example"))
                 .Where(line => !line.StartsWith('#') && line.Split('=', 2) is [var key, _] && key.EndsWith("_IMAGE", StringComparison.Ordinal))
                 .Select(line => line.Split('=', 2))
                 .ToDictionary(pair => pair[0], pair => pair[1], StringComparer.Ordinal);
+            images[FullRuntimeImage] = "mcr.microsoft.com/dotnet/aspnet:10.0";
+            return images;
         }
 
         var script = Path.Combine(PackPaths.Root, "tests", "scripts", "build-local-images.sh");

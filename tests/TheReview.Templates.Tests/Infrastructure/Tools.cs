@@ -5,8 +5,6 @@ public static class Tools
 {
     public static string Docker => TestServices.Program("docker", "/usr/local/bin/docker", "/usr/bin/docker");
 
-    public static string Nginx => TestServices.Program("nginx", "/usr/sbin/nginx");
-
     public static string Promtool => TestServices.Program("promtool", "/usr/bin/promtool");
 
     public static string ShellCheck => TestServices.Program("shellcheck", "/usr/bin/shellcheck");

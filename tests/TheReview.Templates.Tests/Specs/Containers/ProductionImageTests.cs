@@ -9,8 +9,11 @@ namespace TheReview.Templates.Tests.Specs.Containers;
 [Tier(Tier.Containers)]
 public sealed class ProductionImageTests(TemplateHive hive)
 {
-    [Fact]
-    public async Task The_production_image_runs_as_1001_hardened_gets_healthy_and_holds_no_sdk_source_or_secret()
+    /// <summary>The chiseled runtime is the default; the Debian one (with a shell) is a build argument away.</summary>
+    [Theory]
+    [InlineData("RUNTIME_IMAGE", false)]
+    [InlineData(DockerHost.FullRuntimeImage, true)]
+    public async Task The_production_image_runs_as_the_app_user_hardened_gets_healthy_and_holds_no_sdk_source_or_secret(string runtime, bool hasShell)
     {
         var images = await DockerHost.LocalImagesAsync();
         var repository = (await hive.InstantiateAsync(Scenario.WithoutMongo)).Copy();
@@ -20,13 +23,14 @@ public sealed class ProductionImageTests(TemplateHive hive)
         var tag = $"thereview-test/orders-api:{Guid.NewGuid():N}"[..40];
 
         (await repository.RunAsync(Tools.Docker, "build", "--target", "production", "--tag", tag,
-            "--build-arg", $"SDK_IMAGE={images["SDK_IMAGE"]}", "--build-arg", $"RUNTIME_IMAGE={images["RUNTIME_IMAGE"]}",
+            "--build-arg", $"SDK_IMAGE={images["SDK_IMAGE"]}", "--build-arg", $"RUNTIME_IMAGE={images[runtime]}",
             "--secret", $"id=ca_certificates,src={caSecret}", ".")).EnsureSuccess();
         try
         {
             var image = await DockerHost.InspectAsync("--type", "image", tag);
             var config = image.GetProperty("Config");
-            Assert.Equal("1001", config.GetProperty("User").GetString());
+            Assert.Equal("1654", config.GetProperty("User").GetString());
+            Assert.Equal(hasShell, await HasAShellAsync(tag));
             // Start-up lives in the app: no entrypoint script rewrites the environment or waits in a shell.
             Assert.Equal(["dotnet", "/app/Orders.Api.dll"], config.GetProperty("Entrypoint").EnumerateArray().Select(e => e.GetString()));
             Assert.Contains("healthcheck", config.GetProperty("Healthcheck").GetProperty("Test").ToString(), StringComparison.Ordinal);
@@ -48,6 +52,20 @@ public sealed class ProductionImageTests(TemplateHive hive)
         {
             await DockerHost.RunAsync("image", "rm", "--force", tag);
         }
+    }
+
+    /// <summary>Whether any of sh, bash or busybox can be started in the image.</summary>
+    private static async Task<bool> HasAShellAsync(string tag)
+    {
+        var found = false;
+        foreach (var shell in new[] { "sh", "bash", "busybox" })
+        {
+            var run = await DockerHost.RunAsync("run", "--rm", "--network", "none", "--entrypoint", shell, tag, "-c", "true");
+            found |= run.ExitCode == 0;
+            Assert.True(run.ExitCode == 0 || run.Output.Contains("executable file not found", StringComparison.Ordinal), run.Output);
+        }
+
+        return found;
     }
 
     private static async Task RunsHardenedAndHealthyAsync(string tag)
@@ -74,8 +92,8 @@ public sealed class ProductionImageTests(TemplateHive hive)
                 (await DockerHost.InspectAsync(name)).GetProperty("State").GetProperty("Health").GetProperty("Status").GetString() == "healthy",
                 TimeSpan.FromSeconds(90), "container health 'healthy'");
             Figures.Report($"production container healthy after {healthy.TotalSeconds:F1} s");
-            Assert.Equal("1001", (await DockerHost.RunAsync("exec", name, "id", "-u")).EnsureSuccess().StandardOutput.Trim());
-            var environment = (await DockerHost.RunAsync("exec", name, "cat", "/proc/1/environ")).EnsureSuccess().StandardOutput.Split('\0');
+            Assert.All(await DockerHost.ProcessesAsync(name), process => Assert.Equal(1654, process.Uid));
+            var environment = await DockerHost.EnvironmentOfAsync(name);
             Assert.Contains("SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt", environment);
             using var client = new HttpClient();
             Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri($"http://127.0.0.1:{port}/health/ready"))).StatusCode);

@@ -41,6 +41,40 @@ public sealed class ProxySecurityTests(SwarmDeployment stack)
     }
 
     [Fact]
+    public async Task The_tls_listener_speaks_http_2()
+    {
+        var answer = await Shell.RunAsync(Tools.Curl,
+            ["--http2", "--insecure", "--silent", "--output", "/dev/null", "--write-out", "%{http_version} %{http_code}", $"https://127.0.0.1:{stack.Workspace.Port("HTTPS_PORT")}{stack.ReviewPath}"],
+            "/", timeout: TimeSpan.FromSeconds(20));
+
+        Assert.Equal("2 200", answer.EnsureSuccess().StandardOutput.Trim());
+    }
+
+    /// <summary>
+    /// Nginx keeps its connections to the replicas open between requests (upstream keepalive): after a burst of
+    /// requests, established connections to port 8080 remain in Nginx's container, far fewer than the requests.
+    /// </summary>
+    [Fact]
+    public async Task Nginx_reuses_its_connections_to_the_replicas()
+    {
+        const int Requests = 200;
+        for (var i = 0; i < Requests; i++)
+        {
+            using var response = await stack.Proxy.GetAsync(new Uri(stack.ReviewPath, UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var nginx = await stack.ContainerOfAsync("nginx");
+        var table = (await DockerHost.RunAsync("exec", nginx, "cat", "/proc/net/tcp")).EnsureSuccess().StandardOutput;
+        // Columns: sl, local address, remote address (hex ip:port), state (01 = established).
+        var kept = table.Split('\n').Skip(1).Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Count(columns => columns.Length > 3 && columns[2].EndsWith(":1F90", StringComparison.Ordinal) && columns[3] == "01");
+
+        Assert.InRange(kept, 1, Requests / 4);
+        Figures.Report($"after {Requests} requests through Nginx: {kept} connections to the replicas kept open");
+    }
+
+    [Fact]
     public async Task Plain_http_redirects_to_https()
     {
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });

@@ -113,32 +113,6 @@ public sealed partial class ContainerArtifactTests(TemplateHive hive)
     }
 
     [Theory]
-    [MemberData(nameof(Scenario.ProdStackIds), MemberType = typeof(Scenario))]
-    public async Task The_nginx_configuration_passes_nginx_t(string scenario)
-    {
-        var nginx = Tools.Nginx;
-        if (Environment.UserName != "root")
-        {
-            TestServices.Unavailable("nginx -t with the upstream name resolvable needs root (a private mount namespace)");
-        }
-
-        var repository = await PreparedCopyAsync(Scenario.ById(scenario));
-        var secrets = Path.Combine(repository.Directory, "run-secrets");
-        Directory.CreateDirectory(secrets);
-        File.Copy(repository.PathOf("secrets/tls.crt"), Path.Combine(secrets, "tls_certificate"));
-        File.Copy(repository.PathOf("secrets/tls.key"), Path.Combine(secrets, "tls_private_key"));
-        var hosts = Path.Combine(repository.Directory, "hosts");
-        await File.WriteAllTextAsync(hosts, "127.0.0.1 localhost\n127.0.0.1 api\n");
-
-        // A private mount namespace: the container's /run/secrets and Docker's service name, nowhere else.
-        var script = $"mkdir -p /run/secrets && mount --bind {hosts} /etc/hosts && mount --bind {secrets} /run/secrets && {nginx} -t -c {repository.PathOf("deploy/nginx/nginx.conf")}";
-        var result = await Shell.RunAsync("unshare", ["--mount", "--propagation", "private", "sh", "-c", script]);
-
-        result.EnsureSuccess();
-        Assert.Contains("test is successful", result.Output, StringComparison.Ordinal);
-    }
-
-    [Theory]
     [MemberData(nameof(Scenario.MonitoringIds), MemberType = typeof(Scenario))]
     public async Task Prometheus_configuration_and_alert_rules_pass_promtool_and_their_unit_tests(string scenario)
     {
@@ -176,7 +150,7 @@ public sealed partial class ContainerArtifactTests(TemplateHive hive)
         var definition = Scenario.ById(scenario);
         var repository = await hive.InstantiateAsync(definition);
 
-        var targets = await MakeTargetsAsync(repository);
+        var targets = await repository.MakeTargetsAsync();
 
         Assert.InRange(targets.Count, definition == Scenario.Default ? 30 : 12, 100);
         foreach (var (target, description) in targets)
@@ -191,7 +165,7 @@ public sealed partial class ContainerArtifactTests(TemplateHive hive)
     [Fact]
     public async Task The_default_makefile_has_every_target_the_design_names()
     {
-        var targets = await MakeTargetsAsync(await hive.InstantiateAsync(Scenario.Default));
+        var targets = await (await hive.InstantiateAsync(Scenario.Default)).MakeTargetsAsync();
 
         Assert.All(
             new[]
@@ -337,13 +311,6 @@ public sealed partial class ContainerArtifactTests(TemplateHive hive)
         Assert.False(string.IsNullOrEmpty(Env("redis-commander", "HTTP_PASSWORD")), "Redis Commander without a login");
     }
 
-    internal static async Task<Dictionary<string, string>> MakeTargetsAsync(GeneratedRepository repository)
-    {
-        var help = (await repository.RunAsync(Tools.Make, "help")).EnsureSuccess().StandardOutput;
-        return HelpLine().Matches(AnsiEscape().Replace(help, string.Empty))
-            .ToDictionary(m => m.Groups["target"].Value, m => m.Groups["description"].Value.Trim());
-    }
-
     /// <summary>A copy of the scenario's repository with its secrets and certificate made by its own scripts.</summary>
     private async Task<GeneratedRepository> PreparedCopyAsync(Scenario scenario)
     {
@@ -370,12 +337,6 @@ public sealed partial class ContainerArtifactTests(TemplateHive hive)
 
         return ((YamlScalarNode)current).Value;
     }
-
-    [GeneratedRegex(@"^\s+(?<target>[a-zA-Z0-9_-]+)\s+(?<description>.+)$", RegexOptions.Multiline)]
-    private static partial Regex HelpLine();
-
-    [GeneratedRegex(@"\x1b\[[0-9;]*m")]
-    private static partial Regex AnsiEscape();
 
     [GeneratedRegex("^(?<key>[A-Z_]+_PORT)=(?<port>[0-9]+)$")]
     private static partial Regex PortSetting();

@@ -30,12 +30,7 @@ internal static class HealthExtensions
         builder.Services.AddHealthChecks()
             .AddCheck<ShutdownHealthCheck>("shutdown", tags: [HealthTags.Ready])
             .AddCheck("process", () => HealthCheckResult.Healthy("The process serves requests."), tags: [HealthTags.Live]);
-        builder.Services.AddSingleton<IHealthCheckPublisher, HealthCheckMetricsPublisher>();
-        builder.Services.Configure<HealthCheckPublisherOptions>(options =>
-        {
-            options.Delay = TimeSpan.FromSeconds(2);
-            options.Period = TimeSpan.FromSeconds(15);
-        });
+        builder.Services.AddHostedService<HealthCheckMetrics>();
         return builder;
     }
 

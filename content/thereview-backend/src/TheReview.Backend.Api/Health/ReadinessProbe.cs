@@ -34,6 +34,7 @@ internal sealed class ReadinessProbe(
 
             var report = await health.CheckHealthAsync(r => r.Tags.Contains(HealthTags.Ready), cancellationToken);
             (last, lastAt) = (report, clock.GetUtcNow());
+            HealthCheckMetrics.Publish(report);
             return report;
         }
         finally
