@@ -19,7 +19,7 @@ internal sealed class ReadinessProbe(
 
     public async Task<HealthReport> CheckAsync(CancellationToken cancellationToken)
     {
-        if (IsFresh(out var cached))
+        if (TryGetFresh(out var cached))
         {
             return cached;
         }
@@ -27,7 +27,7 @@ internal sealed class ReadinessProbe(
         await gate.WaitAsync(cancellationToken);
         try
         {
-            if (IsFresh(out cached))
+            if (TryGetFresh(out cached))
             {
                 return cached;
             }
@@ -43,7 +43,8 @@ internal sealed class ReadinessProbe(
         }
     }
 
-    private bool IsFresh(out HealthReport report)
+    /// <summary>The last result while it is fresh: what a probe arriving now would get without any check.</summary>
+    public bool TryGetFresh(out HealthReport report)
     {
         report = last!;
         return last is not null
