@@ -82,7 +82,9 @@ public sealed class ProductionImageTests(TemplateHive hive)
             // An operator's CA bundle: a path the TLS stack reads, which must reach the app unchanged.
             "--env", "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt",
         ];
-        (await DockerHost.RunAsync(["run", "--rm", .. settings, tag, "migrate"])).EnsureSuccess();
+        var migrate = (await DockerHost.RunAsync(["run", "--rm", .. settings, tag, "migrate"])).EnsureSuccess();
+        Assert.DoesNotContain("Cannot load library", migrate.Output, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"""@l"":""(Error|Fatal)""", migrate.Output);
         var run = await DockerHost.RunAsync(["run", "--detach", "--name", name, .. settings,
             "--env", $"ASPNETCORE_HTTP_PORTS={port}", "--health-interval", "2s", tag]);
         run.EnsureSuccess();

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -66,6 +67,14 @@ public sealed class PostgresOptions : DatastoreOptions
         if (!string.IsNullOrEmpty(Password))
         {
             connection.Password = Password;
+        }
+
+        // The chiseled runtime has no Kerberos library: unless GSS encryption is asked for, Npgsql would try it
+        // and the runtime would print "Cannot load library libgssapi_krb5.so.2" on every start.
+        var given = new DbConnectionStringBuilder { ConnectionString = ConnectionString }.Keys.Cast<string>();
+        if (!given.Any(key => key.Replace(" ", "", StringComparison.Ordinal).Equals(nameof(GssEncryptionMode), StringComparison.OrdinalIgnoreCase)))
+        {
+            connection.GssEncryptionMode = GssEncryptionMode.Disable;
         }
 
         return connection.ConnectionString;
