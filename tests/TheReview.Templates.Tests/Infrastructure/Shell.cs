@@ -12,11 +12,12 @@ public sealed record CommandResult(string Command, int ExitCode, string Standard
     /// <summary>Fails the test with the command's output unless it exited 0.</summary>
     public CommandResult EnsureSuccess()
     {
-        Assert.True(ExitCode == 0, $"`{Command}` exited {ExitCode}:\n{Tail(Output, 6000)}");
+        Assert.True(ExitCode == 0, $"`{Command}` exited {ExitCode}:\n{Excerpt(Output)}");
         return this;
     }
 
-    private static string Tail(string text, int length) => text.Length <= length ? text : "..." + text[^length..];
+    // The head names what failed (a test runner lists failures first), the tail says how the command ended.
+    private static string Excerpt(string text) => text.Length <= 10000 ? text : text[..4000] + "\n...\n" + text[^6000..];
 }
 
 /// <summary>Runs external programs with a bound on their time, never through a shell.</summary>
