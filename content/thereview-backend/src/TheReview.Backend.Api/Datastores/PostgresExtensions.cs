@@ -41,13 +41,17 @@ internal static class PostgresExtensions
         var database = scope.ServiceProvider.GetRequiredService<AppDbContext>().Database;
         // Npgsql reads the history table before creating it and logs the failure as an Error on every fresh
         // database; creating the database (as Migrate would) and the table first keeps a first deploy error-free.
-        var creator = database.GetService<IRelationalDatabaseCreator>();
-        if (!await creator.ExistsAsync(cancellationToken))
+        // Inside the execution strategy, as Migrate runs: a server still starting is retried, not a failed job.
+        await database.CreateExecutionStrategy().ExecuteAsync(async token =>
         {
-            await creator.CreateAsync(cancellationToken);
-        }
+            var creator = database.GetService<IRelationalDatabaseCreator>();
+            if (!await creator.ExistsAsync(token))
+            {
+                await creator.CreateAsync(token);
+            }
 
-        await database.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
+            await database.GetService<IHistoryRepository>().CreateIfNotExistsAsync(token);
+        }, cancellationToken);
         await database.MigrateAsync(cancellationToken);
     }
 }
