@@ -14,7 +14,7 @@ namespace TheReview.Backend.Api.Datastores;
 internal static class RedisExtensions
 {
     public const string Name = "Redis";
-    private const string DataProtectionKey = "DataProtection-Keys";
+    public const string DataProtectionKey = "DataProtection-Keys";
 
     public static WebApplicationBuilder AddRedis(this WebApplicationBuilder builder)
     {
@@ -30,7 +30,16 @@ internal static class RedisExtensions
         builder.Services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((options, services) =>
             options.XmlRepository = new RedisXmlRepository(
                 () => services.GetRequiredService<IConnectionMultiplexer>().GetDatabase(),
-                DataProtectionKey));
+                services.GetRequiredService<IOptions<RedisOptions>>().Value.KeyPrefix + DataProtectionKey));
+        // The key ring loads at its first use instead of at start-up: the API protects nothing by itself, and a
+        // replica answers its probes without waiting for Redis (a quarter of a second of every start).
+        var dataProtection = typeof(KeyManagementOptions).Assembly;
+        foreach (var eagerLoad in builder.Services.Where(service =>
+            service.ServiceType == typeof(IHostedService) && service.ImplementationType?.Assembly == dataProtection).ToList())
+        {
+            builder.Services.Remove(eagerLoad);
+        }
+
         return builder;
     }
 }

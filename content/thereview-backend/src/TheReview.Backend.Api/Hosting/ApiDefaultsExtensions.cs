@@ -40,13 +40,11 @@ internal static class ApiDefaultsExtensions
         return app;
     }
 
-    // Probes come every few seconds from Docker, proxies and Prometheus: Verbose, so they cost no log line;
-    // their failures are logged by the health checks themselves.
+    // Probes and scrapes never reach this middleware: their endpoints short-circuit (HealthExtensions).
     private static LogEventLevel RequestLogLevel(HttpContext context, double elapsed, Exception? exception) =>
-        exception is not null ? LogEventLevel.Error
-        : context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/metrics") ? LogEventLevel.Verbose
-        : context.Response.StatusCode >= StatusCodes.Status500InternalServerError ? LogEventLevel.Error
-        : LogEventLevel.Information;
+        exception is not null || context.Response.StatusCode >= StatusCodes.Status500InternalServerError
+            ? LogEventLevel.Error
+            : LogEventLevel.Information;
 
     /// <summary>The OpenAPI document always; the interactive reference page only in Development.</summary>
     public static WebApplication MapApiReference(this WebApplication app)

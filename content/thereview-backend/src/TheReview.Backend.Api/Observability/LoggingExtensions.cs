@@ -1,5 +1,6 @@
 using Serilog;
 using Serilog.Formatting.Compact;
+using Serilog.Settings.Configuration;
 
 namespace TheReview.Backend.Api.Observability;
 
@@ -14,8 +15,10 @@ internal static class LoggingExtensions
         var development = builder.Environment.IsDevelopment();
         builder.Services.AddSerilog((services, logger) =>
         {
+            // Sinks are looked for in the console sink's assembly and in those Serilog:Using names, not in every
+            // dependency: scanning them all costs start-up time for sinks this service does not have.
             logger
-                .ReadFrom.Configuration(builder.Configuration)
+                .ReadFrom.Configuration(builder.Configuration, new ConfigurationReaderOptions(typeof(ConsoleLoggerConfigurationExtensions).Assembly))
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
                 .Enrich.WithProperty("Application", builder.Environment.ApplicationName)

@@ -13,7 +13,8 @@ internal static class MetricsExtensions
     public static WebApplication UseMetricsEndpoint(this WebApplication app)
     {
         app.UseHttpMetrics();
-        app.MapMetrics(Path);
+        // Scrapes short-circuit like the health probes: not logged, not counted in the HTTP metrics.
+        app.MapMetrics(Path).ShortCircuit();
         return app;
     }
 }

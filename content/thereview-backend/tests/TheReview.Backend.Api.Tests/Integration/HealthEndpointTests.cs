@@ -50,14 +50,21 @@ public sealed class HealthEndpointTests(ServiceFixture service) : IClassFixture<
     }
 
     [Fact]
-    public async Task Metrics_are_exposed_in_prometheus_format()
+    public async Task Metrics_count_api_requests_but_not_probes_or_scrapes()
     {
         using var client = service.CreateClient();
-        await client.GetAsync("/health", TestContext.Current.CancellationToken);
+        (await client.GetAsync("/openapi/v1.json", TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        foreach (var probe in new[] { "/health", "/health/live", "/health/ready", "/metrics" })
+        {
+            await client.GetAsync(probe, TestContext.Current.CancellationToken);
+        }
 
         var metrics = await client.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
 
         Assert.Contains("http_request_duration_seconds", metrics, StringComparison.Ordinal);
+        Assert.Contains("endpoint=\"/openapi/{documentName}.json\"", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("endpoint=\"/health", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("endpoint=\"/metrics", metrics, StringComparison.Ordinal);
     }
 
 }
