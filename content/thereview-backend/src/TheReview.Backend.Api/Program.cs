@@ -13,6 +13,7 @@ try
     builder.Configuration.AddSecretFiles();
     builder.AddStructuredLogging();
     builder.AddApiDefaults();
+    builder.AddProtections();
     builder.AddHealth();
     builder.AddDatastores();
     builder.AddFeatures();
@@ -20,6 +21,7 @@ try
     var app = builder.Build();
 
     app.UseApiDefaults();
+    app.UseProtections();
     app.UseMetricsEndpoint();
     app.MapHealthEndpoints();
     app.MapApiReference();

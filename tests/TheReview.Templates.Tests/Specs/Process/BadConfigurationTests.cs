@@ -22,6 +22,9 @@ public sealed class BadConfigurationTests(RunningServiceFixture service)
         { "ConnectionStrings__Mongo", $"mongodb//orders:{Secret}@127.0.0.1:27017/orders", "ConnectionStrings:Mongo" },
         { "ConnectionStrings__Mongo", $"http://orders:{Secret}@127.0.0.1:27017/orders", "ConnectionStrings:Mongo" },
         { "Health__CheckTimeout", "three seconds", "Health:CheckTimeout" },
+        { "RateLimit__PermitsPerSecond", "0", "RateLimit:PermitsPerSecond" },
+        { "Cors__AllowedOrigins", "*", "Cors:AllowedOrigins" },
+        { "Proxy__TrustedNetworks", "the proxy", "Proxy:TrustedNetworks" },
     };
 
     [Theory]

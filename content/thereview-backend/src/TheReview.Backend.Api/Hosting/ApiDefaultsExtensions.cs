@@ -12,7 +12,9 @@ internal static class ApiDefaultsExtensions
     public static WebApplicationBuilder AddApiDefaults(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddProblemDetails();
+        // The same id as the X-Correlation-ID header and the logs, not ASP.NET Core's connection-based one.
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = problem =>
+            problem.ProblemDetails.Extensions["traceId"] = CorrelationIdMiddleware.IdOf(problem.HttpContext));
         builder.Services.AddValidation();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(options =>

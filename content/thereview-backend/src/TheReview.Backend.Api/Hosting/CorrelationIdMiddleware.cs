@@ -1,21 +1,21 @@
+using System.Diagnostics;
 using Serilog.Context;
 
 namespace TheReview.Backend.Api.Hosting;
 
 /// <summary>
-/// Carries one id through the logs of a request: the caller's <c>X-Correlation-ID</c> when it is sane, else the trace id.
-/// Also names the instance that answered, so a proxy's load balancing can be seen from outside.
+/// One id per request everywhere: the W3C trace id, taken from the caller's or the proxy's <c>traceparent</c>
+/// (else a new one), is the <c>X-Correlation-ID</c> answer header, the ProblemDetails <c>traceId</c> and every
+/// log event's trace id. Also names the instance that answered, so a proxy's load balancing can be seen from outside.
 /// </summary>
 internal sealed class CorrelationIdMiddleware(RequestDelegate next)
 {
     public const string HeaderName = "X-Correlation-ID";
     public const string InstanceHeaderName = "X-Instance";
-    private const int MaxLength = 128;
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var incoming = context.Request.Headers[HeaderName].ToString();
-        var correlationId = IsSane(incoming) ? incoming : context.TraceIdentifier;
+        var correlationId = IdOf(context);
         context.Response.Headers[HeaderName] = correlationId;
         context.Response.Headers[InstanceHeaderName] = Environment.MachineName;
 
@@ -25,6 +25,7 @@ internal sealed class CorrelationIdMiddleware(RequestDelegate next)
         }
     }
 
-    private static bool IsSane(string value) =>
-        value.Length is > 0 and <= MaxLength && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+    /// <summary>The request's trace id; ASP.NET Core starts an activity for every request, so the fallback is for hosts without one.</summary>
+    public static string IdOf(HttpContext context) =>
+        Activity.Current is { } activity ? activity.TraceId.ToHexString() : context.TraceIdentifier;
 }

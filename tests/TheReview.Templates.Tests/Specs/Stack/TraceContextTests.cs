@@ -1,0 +1,56 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace TheReview.Templates.Tests.Specs.Stack;
+
+/// <summary>
+/// One id follows a request through Nginx and the API: the W3C trace id of the caller's <c>traceparent</c>, or of
+/// the one Nginx starts, is the answer's <c>X-Correlation-ID</c>, the ProblemDetails <c>traceId</c>, the API log
+/// event's <c>@tr</c> and part of Nginx's access log line.
+/// </summary>
+[Collection(ProductionDeployment.Name)]
+[Tier(Tier.Stack)]
+public sealed class TraceContextTests(SwarmDeployment stack)
+{
+    private static string MissingReviewPath => $"/api/reviews/{Guid.NewGuid()}";
+
+    [Fact]
+    public async Task A_callers_traceparent_is_the_id_of_the_answer_the_problem_and_the_api_log()
+    {
+        var traceId = RandomNumberGenerator.GetHexString(32, lowercase: true);
+        using var request = new HttpRequestMessage(HttpMethod.Get, MissingReviewPath);
+        request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
+
+        using var response = await stack.Proxy.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(traceId, response.Headers.GetValues("X-Correlation-ID").Single());
+        Assert.Equal(traceId, await ProblemTraceIdAsync(response));
+        await Poll.UntilAsync(async () => (await LogsAsync("api")).Contains($"\"@tr\":\"{traceId}\"", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20), "the API's log line with the caller's trace id");
+    }
+
+    [Fact]
+    public async Task Without_one_nginx_starts_the_trace_and_logs_its_id()
+    {
+        using var response = await stack.Proxy.GetAsync(new Uri(MissingReviewPath, UriKind.Relative));
+
+        var traceId = response.Headers.GetValues("X-Correlation-ID").Single();
+        Assert.Matches("^[0-9a-f]{32}$", traceId);
+        Assert.Equal(traceId, await ProblemTraceIdAsync(response));
+        await Poll.UntilAsync(async () => (await LogsAsync("nginx")).Contains($"\"traceparent\":\"00-{traceId}-", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20), "Nginx's access log line with the trace it started");
+        Figures.Report($"trace started by Nginx: {traceId}");
+    }
+
+    private async Task<string> LogsAsync(string service) =>
+        (await DockerHost.RunAsync("service", "logs", "--raw", "--since", "5m", $"{stack.Name}_{service}")).EnsureSuccess().Output;
+
+    private static async Task<string?> ProblemTraceIdAsync(HttpResponseMessage response)
+    {
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return problem.RootElement.GetProperty("traceId").GetString();
+    }
+}
