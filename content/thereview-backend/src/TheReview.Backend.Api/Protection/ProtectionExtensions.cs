@@ -10,7 +10,7 @@ namespace TheReview.Backend.Api.Protection;
 /// <summary>
 /// Protections that hold without a proxy in front: the client's address from trusted proxies only, a rate limit
 /// per client address, CORS from configuration, and the security headers that do not depend on a proxy.
-/// Nginx keeps its own limits and headers in front of these (docs/operations.md, "Which layer does what").
+/// Nginx keeps its own limits and headers in front of these (docs/architecture.md, "Which layer does what").
 /// </summary>
 internal static class ProtectionExtensions
 {
