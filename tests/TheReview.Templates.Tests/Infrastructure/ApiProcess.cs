@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -43,7 +44,9 @@ public sealed class ApiProcess : IAsyncDisposable
     public static Task<CommandResult> RunCommandAsync(string assembly, IReadOnlyDictionary<string, string?> environment, params string[] arguments) =>
         Shell.RunAsync("dotnet", [assembly, .. arguments], Path.GetDirectoryName(assembly), WithDefaults(environment), TimeSpan.FromMinutes(2));
 
-    public static async Task<ApiProcess> StartAsync(string assembly, IReadOnlyDictionary<string, string?> environment)
+    /// <summary>Starts the API; its <see cref="Client"/> sends <paramref name="authorization"/> with every request.</summary>
+    public static async Task<ApiProcess> StartAsync(
+        string assembly, IReadOnlyDictionary<string, string?> environment, AuthenticationHeaderValue? authorization = null)
     {
         var port = FreePort.Next();
         var start = new ProcessStartInfo("dotnet", [assembly])
@@ -59,6 +62,7 @@ public sealed class ApiProcess : IAsyncDisposable
 
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         var api = new ApiProcess(Process.Start(start)!, port);
+        api.Client.DefaultRequestHeaders.Authorization = authorization;
         api.process.OutputDataReceived += (_, line) => api.Append(line.Data);
         api.process.ErrorDataReceived += (_, line) => api.Append(line.Data);
         api.process.BeginOutputReadLine();

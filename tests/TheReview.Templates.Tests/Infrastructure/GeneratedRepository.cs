@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace TheReview.Templates.Tests.Infrastructure;
@@ -74,6 +75,24 @@ public sealed partial class GeneratedRepository(string directory, Scenario scena
         var help = (await RunAsync(Tools.Make, "help")).EnsureSuccess().StandardOutput;
         return HelpLine().Matches(AnsiEscape().Replace(help, string.Empty))
             .ToDictionary(m => m.Groups["target"].Value, m => m.Groups["description"].Value.Trim());
+    }
+
+    /// <summary>Writes <c>.env</c> as an operator does: <c>.env.example</c> with these values set, the rest as it is.</summary>
+    public async Task WriteEnvAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var env = new StringBuilder();
+        foreach (var line in (await File.ReadAllTextAsync(PathOf(".env.example"))).Split('\n'))
+        {
+            var key = line.Split('=', 2)[0];
+            env.AppendLine(line.Contains('=', StringComparison.Ordinal) && !line.StartsWith('#') && settings.TryGetValue(key, out var value) ? $"{key}={value}" : line);
+        }
+
+        foreach (var (key, value) in settings.Where(s => !env.ToString().Contains($"\n{s.Key}=", StringComparison.Ordinal)))
+        {
+            env.AppendLine($"{key}={value}");
+        }
+
+        await File.WriteAllTextAsync(PathOf(".env"), env.ToString());
     }
 
     public Task<CommandResult> RunAsync(string program, params string[] arguments) =>

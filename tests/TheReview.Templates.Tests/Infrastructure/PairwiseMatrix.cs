@@ -13,6 +13,7 @@ public static class PairwiseMatrix
         ("redis", ["true", "false"]),
         ("sample", ["true", "false"]),
         ("setup", ["full", "dev", "prod"]),
+        ("auth", ["jwt", "none"]),
     ];
 
     public static IReadOnlyList<Scenario> Cells { get; } = Build();
@@ -50,7 +51,7 @@ public static class PairwiseMatrix
 
     private static Scenario ToScenario(string[] values)
     {
-        var id = "matrix-" + string.Join('-', Factors.Select((factor, i) => factor.Values.Length == 2
+        var id = "matrix-" + string.Join('-', Factors.Select((factor, i) => factor.Values is ["true", "false"]
             ? (values[i] == "true" ? factor.Option : "no" + factor.Option)
             : values[i]));
         var options = Factors.SelectMany((factor, i) => new[] { $"--{factor.Option}", values[i] }).ToList();

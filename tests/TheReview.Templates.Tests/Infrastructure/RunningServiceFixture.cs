@@ -1,3 +1,5 @@
+using System.Net.Http.Headers;
+
 namespace TheReview.Templates.Tests.Infrastructure;
 
 /// <summary>
@@ -14,6 +16,12 @@ public sealed class RunningServiceFixture(TemplateHive hive) : IAsyncLifetime
 
     public PrivateRedis Redis { get; private set; } = null!;
 
+    /// <summary>The identity provider the APIs trust (Auth:Authority).</summary>
+    public IdentityProvider Identity { get; private set; } = null!;
+
+    /// <summary>A caller with the write scope, for the builds' project name.</summary>
+    public AuthenticationHeaderValue Authorization => Identity.Authorization(Default.Scenario.Name);
+
     public async ValueTask InitializeAsync()
     {
         Default = await hive.InstantiateAsync(Scenario.Default);
@@ -22,6 +30,7 @@ public sealed class RunningServiceFixture(TemplateHive hive) : IAsyncLifetime
         (await WithoutMongo.BuildAsync()).EnsureSuccess();
         Postgres = await PrivatePostgres.StartAsync();
         Redis = await PrivateRedis.StartAsync();
+        Identity = await IdentityProvider.Shared;
     }
 
     public async Task<string> NewDatabaseAsync()
@@ -31,7 +40,7 @@ public sealed class RunningServiceFixture(TemplateHive hive) : IAsyncLifetime
         return database;
     }
 
-    public Dictionary<string, string?> Environment(string database, string? mongo = null) => new()
+    public Dictionary<string, string?> Environment(string database, string? mongo = null) => new(Identity.Settings)
     {
         ["ConnectionStrings__Postgres"] = Postgres.ConnectionString(database),
         ["ConnectionStrings__Redis"] = Redis.ConnectionString,
@@ -54,7 +63,7 @@ public sealed class RunningServiceFixture(TemplateHive hive) : IAsyncLifetime
         }
 
         (await ApiProcess.RunCommandAsync(build.ApiAssembly, environment, "migrate")).EnsureSuccess();
-        return (await ApiProcess.StartAsync(build.ApiAssembly, environment), database);
+        return (await ApiProcess.StartAsync(build.ApiAssembly, environment, Authorization), database);
     }
 
     public async ValueTask DisposeAsync()

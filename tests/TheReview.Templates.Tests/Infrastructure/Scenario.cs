@@ -15,13 +15,14 @@ public sealed record Scenario(string Id, string Name, IReadOnlyList<string> Opti
     public static readonly Scenario NoAdminUis = new("no-admin-uis", "Orders", ["--admin-uis", "false"]);
     public static readonly Scenario NoMonitoring = new("no-monitoring", "Orders", ["--monitoring", "false"]);
     public static readonly Scenario GitLabCi = new("gitlab-ci", "Orders", ["--gitlab-ci", "true", "--devcontainer", "false"]);
+    public static readonly Scenario NoAuth = new("auth-none", "Orders", ["--auth", "none"]);
 
     /// <summary>Every datastore but MongoDB, whose server the tests use only when THEREVIEW_TEST_MONGODB names one.</summary>
     public static readonly Scenario WithoutMongo = new("without-mongo", "Orders", ["--mongo", "false"]);
 
     /// <summary>The scenarios with approved snapshots.</summary>
     public static readonly IReadOnlyList<Scenario> Snapshotted =
-        [Default, PostgresOnly, MongoOnly, RedisOnly, NoDatastores, NoSample, DottedName, DevSetup, ProdSetup, NoAdminUis, NoMonitoring, GitLabCi];
+        [Default, PostgresOnly, MongoOnly, RedisOnly, NoDatastores, NoSample, DottedName, DevSetup, ProdSetup, NoAdminUis, NoMonitoring, GitLabCi, NoAuth];
 
     public static TheoryData<string> SnapshottedIds => [.. Snapshotted.Select(s => s.Id)];
 

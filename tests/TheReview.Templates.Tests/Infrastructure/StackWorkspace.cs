@@ -1,10 +1,9 @@
-using System.Text;
-
 namespace TheReview.Templates.Tests.Infrastructure;
 
 /// <summary>
 /// A private copy of a generated repository set up as an operator would: a <c>.env</c> made from
-/// <c>.env.example</c> with the local image names, free ports and unique project and stack names.
+/// <c>.env.example</c> with the local image names, free ports, unique project and stack names, and the tests'
+/// identity provider.
 /// The generated files themselves are never edited.
 /// </summary>
 public sealed class StackWorkspace
@@ -44,24 +43,12 @@ public sealed class StackWorkspace
             ["MONGO_EXPRESS_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["REDIS_COMMANDER_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
-        foreach (var (key, value) in extra)
+        foreach (var (key, value) in (await IdentityProvider.Shared).StackSettings.Select(s => (s.Key, s.Value)).Concat(extra))
         {
             settings[key] = value;
         }
 
-        var env = new StringBuilder();
-        foreach (var line in (await File.ReadAllTextAsync(repository.PathOf(".env.example"))).Split('\n'))
-        {
-            var key = line.Split('=', 2)[0];
-            env.AppendLine(line.Contains('=', StringComparison.Ordinal) && !line.StartsWith('#') && settings.TryGetValue(key, out var value) ? $"{key}={value}" : line);
-        }
-
-        foreach (var (key, value) in settings.Where(s => !env.ToString().Contains($"\n{s.Key}=", StringComparison.Ordinal)))
-        {
-            env.AppendLine($"{key}={value}");
-        }
-
-        await File.WriteAllTextAsync(repository.PathOf(".env"), env.ToString());
+        await repository.WriteEnvAsync(settings);
         return new StackWorkspace(repository, name, settings);
     }
 

@@ -14,6 +14,9 @@ try
     builder.AddStructuredLogging();
     builder.AddApiDefaults();
     builder.AddProtections();
+    //#if (jwt)
+    builder.AddAuth();
+    //#endif
     builder.AddHealth();
     builder.AddDatastores();
     builder.AddFeatures();
@@ -22,6 +25,9 @@ try
 
     app.UseApiDefaults();
     app.UseProtections();
+    //#if (jwt)
+    app.UseAuth();
+    //#endif
     app.UseMetricsEndpoint();
     app.MapHealthEndpoints();
     app.MapApiReference();

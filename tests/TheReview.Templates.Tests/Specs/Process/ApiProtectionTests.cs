@@ -19,7 +19,7 @@ public sealed class ApiProtectionTests(RunningServiceFixture service)
         var environment = service.Environment(await service.NewDatabaseAsync());
         environment["RateLimit__PermitsPerSecond"] = "1";
         environment["RateLimit__Burst"] = Burst.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await using var api = await ApiProcess.StartAsync(service.WithoutMongo.ApiAssembly, environment);
+        await using var api = await ApiProcess.StartAsync(service.WithoutMongo.ApiAssembly, environment, service.Authorization);
 
         // One token comes back each second: the client gets its burst, plus one per second the requests took.
         var statuses = new List<HttpStatusCode>();

@@ -25,6 +25,9 @@ public sealed class BadConfigurationTests(RunningServiceFixture service)
         { "RateLimit__PermitsPerSecond", "0", "RateLimit:PermitsPerSecond" },
         { "Cors__AllowedOrigins", "*", "Cors:AllowedOrigins" },
         { "Proxy__TrustedNetworks", "the proxy", "Proxy:TrustedNetworks" },
+        { "Auth__Authority", null, "Auth:Authority" },
+        { "Auth__Authority", "login.example.com", "Auth:Authority" },
+        { "Auth__Authority_FILE", "/run/secrets/does-not-exist", "Auth__Authority_FILE" },
     };
 
     [Theory]

@@ -87,7 +87,7 @@ public sealed class DatastoreOutageTests(RunningServiceFixture service)
         var stopped = true;
         try
         {
-            await using var api = await ApiProcess.StartAsync(service.WithoutMongo.ApiAssembly, environment);
+            await using var api = await ApiProcess.StartAsync(service.WithoutMongo.ApiAssembly, environment, service.Authorization);
             Assert.Equal(HttpStatusCode.OK, await api.StatusAsync("/health/live"));
             Assert.Equal(HttpStatusCode.ServiceUnavailable, await api.StatusAsync("/health/ready"));
 

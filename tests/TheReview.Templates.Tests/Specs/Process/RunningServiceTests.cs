@@ -37,12 +37,12 @@ public sealed class RunningServiceTests(RunningServiceFixture service)
         var environment = service.Environment(database);
         environment["ASPNETCORE_ENVIRONMENT"] = "Development";
 
-        await using (var production = await ApiProcess.StartAsync(service.WithoutMongo.ApiAssembly, service.Environment(database)))
+        await using (var production = await ApiProcess.StartAsync(service.WithoutMongo.ApiAssembly, service.Environment(database), service.Authorization))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, await production.StatusAsync("/health/ready"));
         }
 
-        await using var api = await ApiProcess.StartAsync(service.WithoutMongo.ApiAssembly, environment);
+        await using var api = await ApiProcess.StartAsync(service.WithoutMongo.ApiAssembly, environment, service.Authorization);
 
         await Poll.UntilAsync(async () => await api.StatusAsync("/health/ready") == HttpStatusCode.OK, TimeSpan.FromSeconds(15), "readiness after the migration at start");
         Assert.Equal(1, await service.Postgres.ScalarAsync(database, "SELECT count(*) FROM \"__EFMigrationsHistory\""));

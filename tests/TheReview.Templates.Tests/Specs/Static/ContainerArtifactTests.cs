@@ -92,7 +92,7 @@ public sealed partial class ContainerArtifactTests(TemplateHive hive)
         var repository = await PreparedCopyAsync(definition);
 
         (await repository.RunAsync(docker, "compose", "-f", "docker-compose.prod.yml", "config", "--quiet")).EnsureSuccess();
-        var stack = (await repository.RunAsync(docker, "stack", "config", "-c", "docker-compose.prod.yml")).EnsureSuccess();
+        var stack = (await StackConfigAsync(docker, repository, ExampleAuthority)).EnsureSuccess();
 
         var services = Yaml(stack.StandardOutput)["services"];
         var api = (YamlMappingNode)services["api"];
@@ -244,6 +244,34 @@ public sealed partial class ContainerArtifactTests(TemplateHive hive)
     }
 
     /// <summary>
+    /// The production stack needs the identity provider: without AUTH_AUTHORITY nothing deploys, and compose says
+    /// which variable to set. With --auth none there is nothing to set.
+    /// </summary>
+    private const string ExampleAuthority = "https://login.example.com/realms/main";
+
+    [Fact]
+    public async Task Without_an_identity_provider_the_production_stack_refuses_to_deploy_naming_the_variable()
+    {
+        var docker = await Tools.DockerComposeAsync();
+        var repository = await PreparedCopyAsync(Scenario.Default);
+        var withoutAuth = await PreparedCopyAsync(Scenario.NoAuth);
+        await repository.WriteEnvAsync(new Dictionary<string, string>());
+        await withoutAuth.WriteEnvAsync(new Dictionary<string, string>());
+
+        var refused = await repository.RunAsync(docker, "compose", "-f", "docker-compose.prod.yml", "config", "--quiet");
+        var refusedBySwarm = await StackConfigAsync(docker, repository, authority: null);
+        var accepted = await withoutAuth.RunAsync(docker, "compose", "-f", "docker-compose.prod.yml", "config", "--format", "json");
+
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("set AUTH_AUTHORITY in .env", refused.StandardError, StringComparison.Ordinal);
+        Assert.NotEqual(0, refusedBySwarm.ExitCode);
+        Assert.Contains("set AUTH_AUTHORITY in .env", refusedBySwarm.StandardError, StringComparison.Ordinal);
+        accepted.EnsureSuccess();
+        Assert.DoesNotContain("Auth__", accepted.StandardOutput, StringComparison.Ordinal);
+        Figures.Report($"production stack without AUTH_AUTHORITY: exit {refused.ExitCode}, {refused.StandardError.Trim()}");
+    }
+
+    /// <summary>
     /// Grafana runs in no test under THEREVIEW_TEST_IMAGES=local (it has no stand-in), so what the stack sends it is checked against
     /// its documented contract: the admin password as a <c>__FILE</c> variable, the sub-path it is served under,
     /// provisioning files where Grafana reads them, a dashboard provider whose path holds every dashboard, and a
@@ -317,8 +345,14 @@ public sealed partial class ContainerArtifactTests(TemplateHive hive)
         var copy = (await hive.InstantiateAsync(scenario)).Copy();
         (await copy.RunAsync(copy.PathOf("scripts/secrets.sh"))).EnsureSuccess();
         (await copy.RunAsync(copy.PathOf("scripts/certs.sh"))).EnsureSuccess();
+        await copy.WriteEnvAsync(new Dictionary<string, string> { ["AUTH_AUTHORITY"] = ExampleAuthority });
         return copy;
     }
+
+    /// <summary><c>docker stack</c> reads no .env: the Makefile exports it, so the variable comes from the environment.</summary>
+    private static Task<CommandResult> StackConfigAsync(string docker, GeneratedRepository repository, string? authority) =>
+        Shell.RunAsync(docker, ["stack", "config", "-c", "docker-compose.prod.yml"], repository.Directory,
+            new Dictionary<string, string?> { ["AUTH_AUTHORITY"] = authority });
 
     private static YamlMappingNode Yaml(string text)
     {

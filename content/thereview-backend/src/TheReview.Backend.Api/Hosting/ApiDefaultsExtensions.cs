@@ -48,13 +48,13 @@ internal static class ApiDefaultsExtensions
             ? LogEventLevel.Error
             : LogEventLevel.Information;
 
-    /// <summary>The OpenAPI document always; the interactive reference page only in Development.</summary>
+    /// <summary>The OpenAPI document always; the interactive reference page only in Development. Both anonymous.</summary>
     public static WebApplication MapApiReference(this WebApplication app)
     {
-        app.MapOpenApi();
+        app.MapOpenApi().AllowAnonymous();
         if (app.Environment.IsDevelopment())
         {
-            app.MapScalarApiReference();
+            app.MapScalarApiReference().AllowAnonymous();
         }
 
         return app;

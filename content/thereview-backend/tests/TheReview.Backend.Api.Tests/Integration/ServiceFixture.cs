@@ -54,9 +54,19 @@ public sealed class ServiceFixture : WebApplicationFactory<Program>, IAsyncLifet
 //#endif
     ];
 
+    //#if (jwt)
+    /// <summary>The identity provider whose tokens the API accepts (Auth:Authority).</summary>
+    public TestIdentityProvider Identity { get; private set; } = null!;
+
+    //#endif
     public async ValueTask InitializeAsync()
     {
         await Task.WhenAll(Datastores.Select(store => store.StartAsync()));
+        //#if (jwt)
+        Identity = await TestIdentityProvider.StartAsync();
+        settings["Auth:Authority"] = Identity.Authority;
+        settings["Auth:RequireHttpsMetadata"] = "false";
+        //#endif
         //#if (postgres)
         settings["ConnectionStrings:Postgres"] = Postgres.ConnectionString is { } postgres
             ? new NpgsqlConnectionStringBuilder(postgres) { Database = isolation }.ConnectionString
@@ -131,6 +141,15 @@ public sealed class ServiceFixture : WebApplicationFactory<Program>, IAsyncLifet
         }
     }
 
+    //#if (jwt)
+    /// <summary>Clients call as a user with the write scope, unless a test sets its own Authorization header.</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = new("Bearer", Identity.Token());
+    }
+
+    //#endif
     //#if (mongo)
     /// <summary>
     /// A database of the test's own on the server, authenticating where the server's user lives: the official
@@ -165,6 +184,9 @@ public sealed class ServiceFixture : WebApplicationFactory<Program>, IAsyncLifet
         }
         //#endif
         await base.DisposeAsync();
+        //#if (jwt)
+        await Identity.DisposeAsync();
+        //#endif
         foreach (var store in Datastores)
         {
             await store.DisposeAsync();
