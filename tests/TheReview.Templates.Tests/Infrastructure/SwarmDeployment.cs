@@ -22,6 +22,9 @@ public sealed class SwarmDeployment : IAsyncLifetime
 
     public HttpClient Proxy { get; private set; } = null!;
 
+    /// <summary>The bearer token <see cref="Proxy"/> sends.</summary>
+    public System.Net.Http.Headers.AuthenticationHeaderValue Authorization { get; private set; } = null!;
+
     public string Name => Workspace.Name;
 
     public string Api => $"{Name}_api";
@@ -78,6 +81,9 @@ public sealed class SwarmDeployment : IAsyncLifetime
             BaseAddress = new Uri($"https://127.0.0.1:{Workspace.Port("HTTPS_PORT")}"),
             Timeout = TimeSpan.FromSeconds(15),
         };
+        // Every request is a caller with the write scope, as the tests' identity provider issues it.
+        Authorization = (await IdentityProvider.Shared).Authorization(Workspace.Repository.Scenario.Name);
+        Proxy.DefaultRequestHeaders.Authorization = Authorization;
 
         (await Workspace.MakeAsync("build-prod")).EnsureSuccess();
         await RedeployAsync();

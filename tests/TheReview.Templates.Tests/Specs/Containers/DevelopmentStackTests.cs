@@ -34,6 +34,13 @@ public sealed class DevelopmentStackTests(TemplateHive hive)
             }, TimeSpan.FromMinutes(5));
             Assert.DoesNotContain("Applying migration", migrate.EnsureSuccess().Output, StringComparison.Ordinal);
 
+            // The README's first authenticated call: a token from make token, which leaves the repository as it was.
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/reviews")).StatusCode);
+            var settings = Directory.GetFiles(stack.Repository.PathOf("src"), "appsettings.Development.json", SearchOption.AllDirectories).Single();
+            var before = await File.ReadAllTextAsync(settings);
+            var token = (await stack.MakeAsync("-s", "token")).EnsureSuccess().StandardOutput.Trim();
+            Assert.Equal(before, await File.ReadAllTextAsync(settings));
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
             using var created = await client.PostAsJsonAsync("/api/reviews", new { subject = "Kettle", author = "ana", rating = 4 });
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();

@@ -74,11 +74,13 @@ public sealed class ProductionImageTests(TemplateHive hive)
         var database = $"orders_{Guid.NewGuid():N}";
         var postgres = new Npgsql.NpgsqlConnectionStringBuilder(TestServices.Postgres) { Database = database };
         var name = $"thereview-image-{Guid.NewGuid():N}"[..30];
+        var identity = await IdentityProvider.Shared;
         string[] settings =
         [
             "--read-only", "--tmpfs", "/tmp", "--cap-drop", "ALL", "--security-opt", "no-new-privileges:true", "--network", "host",
             "--env", $"ConnectionStrings__Postgres={postgres.ConnectionString}",
             "--env", $"ConnectionStrings__Redis={TestServices.Redis}",
+            .. identity.Settings.SelectMany(setting => new[] { "--env", $"{setting.Key}={setting.Value}" }),
             // An operator's CA bundle: a path the TLS stack reads, which must reach the app unchanged.
             "--env", "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt",
         ];

@@ -44,7 +44,8 @@ public sealed class ProxySecurityTests(SwarmDeployment stack)
     public async Task The_tls_listener_speaks_http_2()
     {
         var answer = await Shell.RunAsync(Tools.Curl,
-            ["--http2", "--insecure", "--silent", "--output", "/dev/null", "--write-out", "%{http_version} %{http_code}", $"https://127.0.0.1:{stack.Workspace.Port("HTTPS_PORT")}{stack.ReviewPath}"],
+            ["--http2", "--insecure", "--silent", "--header", $"Authorization: {stack.Authorization}",
+             "--output", "/dev/null", "--write-out", "%{http_version} %{http_code}", $"https://127.0.0.1:{stack.Workspace.Port("HTTPS_PORT")}{stack.ReviewPath}"],
             "/", timeout: TimeSpan.FromSeconds(20));
 
         Assert.Equal("2 200", answer.EnsureSuccess().StandardOutput.Trim());
@@ -129,6 +130,26 @@ public sealed class ProxySecurityTests(SwarmDeployment stack)
         // Even a client asking for JSON gets the status word alone, never the per-check report.
         using var ready = await stack.Proxy.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/health/ready") { Headers = { { "Accept", "application/json" } } });
         Assert.Contains(await ready.Content.ReadAsStringAsync(), new[] { "Healthy", "Unhealthy" });
+    }
+
+    /// <summary>
+    /// Nginx passes the Authorization header on, and the replicas reach the identity provider named by
+    /// AUTH_AUTHORITY for its keys: a caller without a token gets 401 ProblemDetails, one with a token 200.
+    /// </summary>
+    [Fact]
+    public async Task Through_nginx_a_caller_without_a_token_gets_401_and_one_with_a_token_200()
+    {
+        using var anonymous = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, _, _, _) => true })
+        {
+            BaseAddress = stack.Proxy.BaseAddress,
+        };
+        using var refused = await anonymous.GetAsync(new Uri(stack.ReviewPath, UriKind.Relative));
+        var withToken = await stack.StatusAsync(stack.ReviewPath);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, withToken);
+        Figures.Report($"through Nginx: without a token {(int)refused.StatusCode}, with a token {(int)withToken}");
     }
 
     [Fact]
