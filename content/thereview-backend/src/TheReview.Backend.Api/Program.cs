@@ -12,6 +12,7 @@ try
 
     builder.Configuration.AddSecretFiles();
     builder.AddStructuredLogging();
+    builder.AddTracing();
     builder.AddApiDefaults();
     builder.AddProtections();
     //#if (jwt)

@@ -36,6 +36,7 @@ public sealed class GracefulShutdownTests(RunningServiceFixture service)
 
         var slow = Stopwatch.StartNew();
         using var clients = new HttpClient { BaseAddress = api.BaseAddress, Timeout = GracePeriod };
+        clients.DefaultRequestHeaders.Authorization = service.Authorization;
         var requests = Enumerable.Range(0, InFlight).Select(_ => StatusOfAsync(clients, "/api/reviews")).ToList();
         await Poll.UntilAsync(async () => await service.Postgres.ScalarAsync(database,
             $"SELECT count(*) FROM pg_stat_activity WHERE datname = '{database}' AND wait_event_type = 'Lock'") == InFlight,

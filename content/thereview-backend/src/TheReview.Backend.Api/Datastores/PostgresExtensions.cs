@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OpenTelemetry.Trace;
 
 namespace TheReview.Backend.Api.Datastores;
 
@@ -31,6 +32,8 @@ internal static class PostgresExtensions
                 tags: [HealthTags.Ready]);
         builder.Services.AddSingleton<PendingMigrationsHealthCheck>();
         builder.Services.AddHostedService<MigrateOnStartup>();
+        // A span per command, when tracing is on (Observability/TracingExtensions).
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddNpgsql());
         return builder;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Trace;
 using StackExchange.Redis;
 
 namespace TheReview.Backend.Api.Datastores;
@@ -21,6 +22,9 @@ internal static class RedisExtensions
         builder.Services.AddDatastoreOptions<RedisOptions>(Name, options => options.BuildConfiguration());
         builder.Services.AddSingleton<IConnectionMultiplexer>(services =>
             ConnectionMultiplexer.Connect(services.GetRequiredService<IOptions<RedisOptions>>().Value.BuildConfiguration()));
+
+        // A span per command, when tracing is on (Observability/TracingExtensions).
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddRedisInstrumentation());
 
         builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>(
             "redis",

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.TestHost;
+using OpenTelemetry.Trace;
+
+namespace TheReview.Backend.Api.Tests.Integration;
+
+/// <summary>
+/// With OTEL_EXPORTER_OTLP_ENDPOINT set, a read of the sample is traced end to end in the caller's trace: the HTTP
+/// request, the PostgreSQL query and the Redis commands. Probes are not traced. The spans are taken in memory
+/// beside the OTLP exporter, whose collector here is absent.
+/// </summary>
+public sealed class TracingTests(ServiceFixture service) : IClassFixture<ServiceFixture>
+{
+    private const string TraceId = "0af7651916cd43dd8448eb211c80319c";
+
+    [Fact]
+    public async Task A_read_has_spans_for_the_request_the_query_and_the_redis_commands_in_the_callers_trace()
+    {
+        service.Require(service.Postgres, service.Redis);
+        var spans = new List<Activity>();
+        await using var api = service.WithWebHostBuilder(web => web
+            .UseSetting(TracingExtensions.EndpointVariable, "http://127.0.0.1:9")
+            .ConfigureTestServices(services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans))));
+        using var client = api.CreateClient();
+        var review = await ReviewsApiTests.CreateAsync(client);
+        using var read = new HttpRequestMessage(HttpMethod.Get, $"/api/reviews/{review.Id}");
+        read.Headers.Add("traceparent", $"00-{TraceId}-b7ad6b7169203331-01");
+
+        (await client.SendAsync(read, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        (await client.GetAsync("/health/ready", TestContext.Current.CancellationToken)).Dispose();
+
+        // Redis commands become spans when the instrumentation drains its profiler, every few seconds.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!InTrace(spans).Any(IsRedis) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+
+        var trace = InTrace(spans);
+        Assert.Contains(trace, span => span.Kind == ActivityKind.Server && span.DisplayName == "GET /api/reviews/{id}");
+        Assert.Contains(trace, span => span.Source.Name == "Npgsql" && span.Kind == ActivityKind.Client);
+        Assert.Contains(trace, IsRedis);
+        Assert.DoesNotContain(Snapshot(spans), span => span.Kind == ActivityKind.Server && span.DisplayName.Contains("/health", StringComparison.Ordinal));
+    }
+
+    private static List<Activity> Snapshot(List<Activity> spans)
+    {
+        lock (spans)
+        {
+            return [.. spans];
+        }
+    }
+
+    private static List<Activity> InTrace(List<Activity> spans) =>
+        [.. Snapshot(spans).Where(span => span.TraceId.ToHexString() == TraceId)];
+
+    private static bool IsRedis(Activity span) => span.Source.Name.Contains("StackExchangeRedis", StringComparison.Ordinal);
+}
