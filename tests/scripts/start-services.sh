@@ -3,7 +3,9 @@
 # tools the static checks run. Idempotent: a second run finds everything installed and running.
 set -euo pipefail
 
-packages=(postgresql redis-server prometheus shellcheck yamllint jq openssl make debootstrap util-linux wrk curl)
+packages=(postgresql redis-server prometheus shellcheck yamllint jq openssl make debootstrap util-linux wrk curl python3)
+# The OTLP definitions the tests' trace collector is compiled from (tests/TheReview.Templates.Tests.csproj).
+packages+=(opentelemetry-proto)
 
 # npm fetches the admin UIs' stand-ins from the npm registry (tests/images); the machine's own Node.js may provide it.
 command -v npm >/dev/null || packages+=(npm)

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 
 namespace TheReview.Templates.Tests.Infrastructure;
@@ -12,6 +14,17 @@ public static class DockerHost
     public const string FullRuntimeImage = "FULL_RUNTIME_IMAGE";
 
     private static readonly Lazy<Task<IReadOnlyDictionary<string, string>>> Images = new(BuildImagesAsync);
+
+    /// <summary>
+    /// The address the host's default route leaves from: containers reach the host's own services there (the
+    /// tests' identity provider and trace collector). Finding it sends no packet.
+    /// </summary>
+    public static IPAddress HostAddress()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Connect("1.1.1.1", 53);
+        return ((IPEndPoint)socket.LocalEndPoint!).Address;
+    }
 
     /// <summary>The engine answers, or the test is unavailable (a failure in CI).</summary>
     public static async Task RequireEngineAsync()

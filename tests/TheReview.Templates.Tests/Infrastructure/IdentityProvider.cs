@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
@@ -77,7 +75,7 @@ public sealed partial class IdentityProvider
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://0.0.0.0:{port}");
         var server = builder.Build();
-        var provider = new IdentityProvider($"http://{HostAddress()}:{port}");
+        var provider = new IdentityProvider($"http://{DockerHost.HostAddress()}:{port}");
         server.MapGet("/.well-known/openid-configuration", () => Results.Json(new Dictionary<string, object>
         {
             ["issuer"] = provider.Authority,
@@ -90,13 +88,5 @@ public sealed partial class IdentityProvider
         // Runs until the test process ends, like the PostgreSQL and Redis servers the tests use.
         await server.StartAsync();
         return provider;
-    }
-
-    /// <summary>The address the host's default route leaves from: containers reach the host there (no packet is sent).</summary>
-    private static IPAddress HostAddress()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Connect("1.1.1.1", 53);
-        return ((IPEndPoint)socket.LocalEndPoint!).Address;
     }
 }

@@ -22,6 +22,9 @@ public sealed class SwarmDeployment : IAsyncLifetime
 
     public HttpClient Proxy { get; private set; } = null!;
 
+    /// <summary>The trace collector named by the stack's OTEL_EXPORTER_OTLP_ENDPOINT.</summary>
+    public OtlpReceiver Collector { get; private set; } = null!;
+
     /// <summary>The bearer token <see cref="Proxy"/> sends.</summary>
     public System.Net.Http.Headers.AuthenticationHeaderValue Authorization { get; private set; } = null!;
 
@@ -43,7 +46,10 @@ public sealed class SwarmDeployment : IAsyncLifetime
             (await DockerHost.RunAsync("swarm", "init", "--advertise-addr", "127.0.0.1")).EnsureSuccess();
         }
 
-        Workspace = await StackWorkspace.CreateAsync(await hive.InstantiateAsync(Scenario.WithoutMongo));
+        // The replicas export their traces to the tests' collector, as a team's stack would to its own.
+        Collector = await OtlpReceiver.Shared;
+        Workspace = await StackWorkspace.CreateAsync(await hive.InstantiateAsync(Scenario.WithoutMongo),
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", Collector.Endpoint));
         // No Grafana stand-in under THEREVIEW_TEST_IMAGES=local: an Nginx that answers with the request headers it received stands in for it,
         // so the specs see what the stack's proxy sends to Grafana (and what it adds to Grafana's answers).
         await File.WriteAllTextAsync(Workspace.Repository.PathOf(Override), $"""

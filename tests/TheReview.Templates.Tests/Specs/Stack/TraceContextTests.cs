@@ -7,7 +7,8 @@ namespace TheReview.Templates.Tests.Specs.Stack;
 /// <summary>
 /// One id follows a request through Nginx and the API: the W3C trace id of the caller's <c>traceparent</c>, or of
 /// the one Nginx starts, is the answer's <c>X-Correlation-ID</c>, the ProblemDetails <c>traceId</c>, the API log
-/// event's <c>@tr</c> and part of Nginx's access log line.
+/// event's <c>@tr</c> and part of Nginx's access log line. The replicas export that trace to the collector named by
+/// OTEL_EXPORTER_OTLP_ENDPOINT.
 /// </summary>
 [Collection(ProductionDeployment.Name)]
 [Tier(Tier.Stack)]
@@ -42,6 +43,35 @@ public sealed class TraceContextTests(SwarmDeployment stack)
         await Poll.UntilAsync(async () => (await LogsAsync("nginx")).Contains($"\"traceparent\":\"00-{traceId}-", StringComparison.Ordinal),
             TimeSpan.FromSeconds(20), "Nginx's access log line with the trace it started");
         Figures.Report($"trace started by Nginx: {traceId}");
+    }
+
+    [Fact]
+    public async Task A_read_through_nginx_is_exported_to_the_collector_with_spans_for_the_request_the_query_and_redis()
+    {
+        var review = await stack.CreateReviewAsync("Grinder");
+        var traceId = RandomNumberGenerator.GetHexString(32, lowercase: true);
+        using var request = new HttpRequestMessage(HttpMethod.Get, review);
+        request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
+
+        using var response = await stack.Proxy.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+
+        // The exporter sends every few seconds, and Redis commands become spans when their profiler is drained.
+        List<ReceivedSpan> trace = [];
+        var waited = await Poll.UntilAsync(() =>
+        {
+            trace = [.. stack.Collector.Spans.Where(span => span.TraceId == traceId)];
+            return Task.FromResult(trace.Any(IsRedis) && trace.Any(IsPostgres) && trace.Any(IsRequest));
+        }, TimeSpan.FromSeconds(60), "the read's spans at the collector");
+
+        Assert.All(trace, span => Assert.Equal("Orders.Api", span.Service));
+        Assert.DoesNotContain(stack.Collector.Spans, span => span.Name.Contains("/health", StringComparison.Ordinal) || span.Name.Contains("/metrics", StringComparison.Ordinal));
+        Figures.Report($"trace {traceId} at the collector after {waited.TotalSeconds:F1} s: " +
+            string.Join(", ", trace.Select(span => $"{span.Name} ({span.Kind}, {span.Scope})").Distinct()));
+
+        static bool IsRequest(ReceivedSpan span) => span.Kind == "Server" && span.Name == "GET /api/reviews/{id}";
+        static bool IsPostgres(ReceivedSpan span) => span.Scope == "Npgsql" && span.Kind == "Client";
+        static bool IsRedis(ReceivedSpan span) => span.Scope.Contains("StackExchangeRedis", StringComparison.Ordinal);
     }
 
     private async Task<string> LogsAsync(string service) =>
