@@ -36,7 +36,7 @@ public sealed class DevelopmentStackTests(TemplateHive hive)
 
             // The README's first authenticated call: a token from make token, which leaves the repository as it was.
             Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/reviews")).StatusCode);
-            var settings = Directory.GetFiles(stack.Repository.PathOf("src"), "appsettings.Development.json", SearchOption.AllDirectories).Single();
+            var settings = stack.Repository.PathOf($"src/{stack.Repository.Scenario.Name}.Api/appsettings.Development.json");
             var before = await File.ReadAllTextAsync(settings);
             var token = (await stack.MakeAsync("-s", "token")).EnsureSuccess().StandardOutput.Trim();
             Assert.Equal(before, await File.ReadAllTextAsync(settings));

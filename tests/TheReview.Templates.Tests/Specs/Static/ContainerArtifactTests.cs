@@ -249,6 +249,34 @@ public sealed partial class ContainerArtifactTests(TemplateHive hive)
     /// </summary>
     private const string ExampleAuthority = "https://login.example.com/realms/main";
 
+    /// <summary>
+    /// The datastores have no way out of the stack: every network they join is internal. The API alone joins
+    /// <c>outbound</c>, for its identity provider and a trace collector; Nginx alone joins <c>frontend</c>.
+    /// </summary>
+    [Fact]
+    public async Task Only_the_api_and_nginx_can_leave_the_stacks_internal_network()
+    {
+        var docker = await Tools.DockerComposeAsync();
+        var repository = await PreparedCopyAsync(Scenario.Default);
+        var config = (await repository.RunAsync(docker, "compose", "-f", "docker-compose.prod.yml", "config", "--format", "json")).EnsureSuccess();
+        using var json = JsonDocument.Parse(config.StandardOutput);
+
+        var internalNetworks = json.RootElement.GetProperty("networks").EnumerateObject()
+            .Where(network => network.Value.TryGetProperty("internal", out var value) && value.GetBoolean())
+            .Select(network => network.Name).ToHashSet();
+        var leaving = json.RootElement.GetProperty("services").EnumerateObject()
+            .Where(service => service.Value.TryGetProperty("networks", out _))
+            .ToDictionary(service => service.Name, service => service.Value.GetProperty("networks").EnumerateObject()
+                .Select(network => network.Name).Where(network => !internalNetworks.Contains(network)).Order().ToList());
+
+        Assert.Equal(["backend"], internalNetworks);
+        Assert.Equal(["outbound"], leaving["api"]);
+        Assert.Equal(["frontend"], leaving["nginx"]);
+        Assert.All(leaving.Where(service => service.Key is not "api" and not "nginx"), service => Assert.Empty(service.Value));
+        Figures.Report($"networks leaving the stack: api {string.Join(',', leaving["api"])}, nginx {string.Join(',', leaving["nginx"])}, " +
+            $"{leaving.Count - 2} other services none");
+    }
+
     [Fact]
     public async Task Without_an_identity_provider_the_production_stack_refuses_to_deploy_naming_the_variable()
     {
