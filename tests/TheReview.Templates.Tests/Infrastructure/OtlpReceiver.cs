@@ -22,6 +22,9 @@ public sealed class OtlpReceiver : TraceService.TraceServiceBase
     /// <summary>What OTEL_EXPORTER_OTLP_ENDPOINT names (gRPC without TLS).</summary>
     public string Endpoint { get; }
 
+    /// <summary>Whether the collector runs (it does wherever the OTLP definitions were there to build it).</summary>
+    public static bool IsAvailable => true;
+
     public static Task<OtlpReceiver> Shared => SharedReceiver.Value;
 
     public IReadOnlyList<ReceivedSpan> Spans => [.. spans];
@@ -59,6 +62,3 @@ public sealed class OtlpReceiver : TraceService.TraceServiceBase
         return receiver;
     }
 }
-
-/// <summary>One span as a collector received it: the service, the instrumentation scope, the name, the kind and the trace.</summary>
-public sealed record ReceivedSpan(string Service, string Scope, string Name, string Kind, string TraceId);

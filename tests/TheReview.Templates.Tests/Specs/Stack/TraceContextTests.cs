@@ -48,6 +48,12 @@ public sealed class TraceContextTests(SwarmDeployment stack)
     [Fact]
     public async Task A_read_through_nginx_is_exported_to_the_collector_with_spans_for_the_request_the_query_and_redis()
     {
+        if (stack.Collector is not { } collector)
+        {
+            TestServices.Unavailable("opentelemetry-proto is not installed: the tests' OTLP collector is built from its .proto files");
+            return;
+        }
+
         var review = await stack.CreateReviewAsync("Grinder");
         var traceId = RandomNumberGenerator.GetHexString(32, lowercase: true);
         using var request = new HttpRequestMessage(HttpMethod.Get, review);
@@ -60,12 +66,12 @@ public sealed class TraceContextTests(SwarmDeployment stack)
         List<ReceivedSpan> trace = [];
         var waited = await Poll.UntilAsync(() =>
         {
-            trace = [.. stack.Collector.Spans.Where(span => span.TraceId == traceId)];
+            trace = [.. collector.Spans.Where(span => span.TraceId == traceId)];
             return Task.FromResult(trace.Any(IsRedis) && trace.Any(IsPostgres) && trace.Any(IsRequest));
         }, TimeSpan.FromSeconds(60), "the read's spans at the collector");
 
         Assert.All(trace, span => Assert.Equal("Orders.Api", span.Service));
-        Assert.DoesNotContain(stack.Collector.Spans, span => span.Name.Contains("/health", StringComparison.Ordinal) || span.Name.Contains("/metrics", StringComparison.Ordinal));
+        Assert.DoesNotContain(collector.Spans, span => span.Name.Contains("/health", StringComparison.Ordinal) || span.Name.Contains("/metrics", StringComparison.Ordinal));
         Figures.Report($"trace {traceId} at the collector after {waited.TotalSeconds:F1} s: " +
             string.Join(", ", trace.Select(span => $"{span.Name} ({span.Kind}, {span.Scope})").Distinct()));
 
