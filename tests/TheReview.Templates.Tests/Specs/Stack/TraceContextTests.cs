@@ -80,8 +80,16 @@ public sealed class TraceContextTests(SwarmDeployment stack)
         static bool IsRedis(ReceivedSpan span) => span.Scope.Contains("StackExchangeRedis", StringComparison.Ordinal);
     }
 
-    private async Task<string> LogsAsync(string service) =>
-        (await DockerHost.RunAsync("service", "logs", "--raw", "--since", "5m", $"{stack.Name}_{service}")).EnsureSuccess().Output;
+    // The running containers' own logs: `docker service logs` can wait forever for a task whose container is gone
+    // (a rolling update or a rollback of another spec leaves such tasks behind).
+    private async Task<string> LogsAsync(string service)
+    {
+        var containers = (await DockerHost.RunAsync("ps", "--quiet", "--filter", $"label=com.docker.swarm.service.name={stack.Name}_{service}"))
+            .EnsureSuccess().StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var logs = await Task.WhenAll(containers.Select(async container =>
+            (await DockerHost.RunAsync("logs", "--since", "5m", container)).Output));
+        return string.Concat(logs);
+    }
 
     private static async Task<string?> ProblemTraceIdAsync(HttpResponseMessage response)
     {
