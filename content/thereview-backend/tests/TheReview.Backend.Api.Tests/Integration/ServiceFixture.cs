@@ -185,7 +185,11 @@ public sealed class ServiceFixture : WebApplicationFactory<Program>, IAsyncLifet
         //#endif
         await base.DisposeAsync();
         //#if (jwt)
-        await Identity.DisposeAsync();
+        // Null when a datastore failed to start first: that failure is the one to report.
+        if (Identity is not null)
+        {
+            await Identity.DisposeAsync();
+        }
         //#endif
         foreach (var store in Datastores)
         {
