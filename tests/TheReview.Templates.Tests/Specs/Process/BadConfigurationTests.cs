@@ -28,6 +28,8 @@ public sealed class BadConfigurationTests(RunningServiceFixture service)
         { "Auth__Authority", null, "Auth:Authority" },
         { "Auth__Authority", "login.example.com", "Auth:Authority" },
         { "Auth__Authority_FILE", "/run/secrets/does-not-exist", "Auth__Authority_FILE" },
+        { "OTEL_TRACES_SAMPLER", "sometimes", "OTEL_TRACES_SAMPLER" },
+        { "OTEL_TRACES_SAMPLER_ARG", "10%", "OTEL_TRACES_SAMPLER_ARG" },
     };
 
     [Theory]

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using OpenTelemetry.Trace;
 
@@ -7,7 +9,8 @@ namespace TheReview.Backend.Api.Tests.Integration;
 /// <summary>
 /// With OTEL_EXPORTER_OTLP_ENDPOINT set, a read of the sample is traced end to end in the caller's trace: the HTTP
 /// request, the PostgreSQL query and the Redis commands. Probes are not traced. The spans are taken in memory
-/// beside the OTLP exporter, whose collector here is absent.
+/// beside the OTLP exporter, whose collector here is absent. Sampling follows the caller's decision, and records one
+/// in ten of the traces that start here unless OTEL_TRACES_SAMPLER says otherwise.
 /// </summary>
 public sealed class TracingTests(ServiceFixture service) : IClassFixture<ServiceFixture>
 {
@@ -18,9 +21,7 @@ public sealed class TracingTests(ServiceFixture service) : IClassFixture<Service
     {
         service.Require(service.Postgres, service.Redis);
         var spans = new List<Activity>();
-        await using var api = service.WithWebHostBuilder(web => web
-            .UseSetting(TracingExtensions.EndpointVariable, "http://127.0.0.1:9")
-            .ConfigureTestServices(services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans))));
+        await using var api = Traced(spans);
         using var client = api.CreateClient();
         var review = await ReviewsApiTests.CreateAsync(client);
         using var read = new HttpRequestMessage(HttpMethod.Get, $"/api/reviews/{review.Id}");
@@ -43,6 +44,50 @@ public sealed class TracingTests(ServiceFixture service) : IClassFixture<Service
         Assert.DoesNotContain(Snapshot(spans), span => span.Kind == ActivityKind.Server && span.DisplayName.Contains("/health", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_callers_decision_not_to_sample_is_kept_and_one_new_trace_in_ten_is_recorded()
+    {
+        var spans = new List<Activity>();
+        await using var api = Traced(spans);
+        using var client = api.CreateClient();
+        const int Requests = 300;
+        for (var i = 0; i < Requests; i++)
+        {
+            using var unsampled = new HttpRequestMessage(HttpMethod.Get, "/api/reviews/0");
+            unsampled.Headers.Add("traceparent", $"00-{TraceId}-b7ad6b7169203331-00");
+            (await client.SendAsync(unsampled, TestContext.Current.CancellationToken)).Dispose();
+            (await client.GetAsync("/api/reviews/0", TestContext.Current.CancellationToken)).Dispose();
+        }
+
+        var servers = Snapshot(spans).Where(IsReviewRequest).ToList();
+        Assert.Empty(InTrace(servers));
+        // One in ten of 300 new traces: 30 expected; outside 5..75 happens less than once in a million runs.
+        Assert.InRange(servers.Count, 5, 75);
+    }
+
+    [Fact]
+    public async Task OTEL_TRACES_SAMPLER_overrides_the_default_ratio()
+    {
+        var spans = new List<Activity>();
+        await using var api = Traced(spans, web => web.UseSetting(TracingExtensions.SamplerVariable, "always_on"));
+        using var client = api.CreateClient();
+
+        for (var i = 0; i < 20; i++)
+        {
+            (await client.GetAsync("/api/reviews/0", TestContext.Current.CancellationToken)).Dispose();
+        }
+
+        Assert.Equal(20, Snapshot(spans).Count(IsReviewRequest));
+    }
+
+    private WebApplicationFactory<Program> Traced(List<Activity> spans, Action<IWebHostBuilder>? configure = null) =>
+        service.WithWebHostBuilder(web =>
+        {
+            web.UseSetting(TracingExtensions.EndpointVariable, "http://127.0.0.1:9")
+                .ConfigureTestServices(services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)));
+            configure?.Invoke(web);
+        });
+
     private static List<Activity> Snapshot(List<Activity> spans)
     {
         lock (spans)
@@ -53,6 +98,10 @@ public sealed class TracingTests(ServiceFixture service) : IClassFixture<Service
 
     private static List<Activity> InTrace(List<Activity> spans) =>
         [.. Snapshot(spans).Where(span => span.TraceId.ToHexString() == TraceId)];
+
+    // The test's identity provider runs in this process too: its requests are traced as well.
+    private static bool IsReviewRequest(Activity span) =>
+        span.Kind == ActivityKind.Server && span.DisplayName.Contains("/api/reviews", StringComparison.Ordinal);
 
     private static bool IsRedis(Activity span) => span.Source.Name.Contains("StackExchangeRedis", StringComparison.Ordinal);
 }
