@@ -7,6 +7,9 @@ namespace TheReview.Templates.Tests.Infrastructure;
 public sealed partial class GeneratedRepository(string directory, Scenario scenario, string newOutput = "")
 {
     private static readonly string[] BuildOutput = ["bin", "obj", "TestResults"];
+
+    /// <summary>The datastores .ci/run provides as servers; their tests must run, never skip.</summary>
+    private static readonly string[] ServerDatastores = ["postgres", "redis"];
     private readonly Lazy<Task<CommandResult>> build = new(() =>
         Shell.DotNetAsync(["build", SolutionOf(directory), "-warnaserror", "-nodeReuse:false"], directory, timeout: TimeSpan.FromMinutes(8)));
 
@@ -49,6 +52,32 @@ public sealed partial class GeneratedRepository(string directory, Scenario scena
     /// <summary>Runs the repository's own tests (after the build), with the given environment.</summary>
     public Task<CommandResult> TestAsync(IReadOnlyDictionary<string, string?> environment, params string[] filter) =>
         Shell.DotNetAsync(["test", "--solution", SolutionFile, "--no-build", .. filter], directory, environment, TimeSpan.FromMinutes(8));
+
+    /// <summary>
+    /// Builds with warnings as errors and runs the repository's own tests against the pack's PostgreSQL and Redis,
+    /// which must not skip; fails unless at least one test passed and none failed. Returns the test summary.
+    /// </summary>
+    public async Task<string> BuildAndPassOwnTestsAsync()
+    {
+        var required = ServerDatastores.Where(scenario.Has).ToList();
+        var environment = new Dictionary<string, string?>
+        {
+            [TestServices.PostgresVariable] = scenario.Has("postgres") ? TestServices.Postgres : null,
+            [TestServices.RedisVariable] = scenario.Has("redis") ? TestServices.Redis : null,
+            [TestServices.MongoVariable] = TestServices.Mongo,
+            ["THEREVIEW_TEST_REQUIRE_DATASTORES"] = string.Join(',', required),
+            ["TESTCONTAINERS_RYUK_DISABLED"] = "true",
+        };
+
+        (await BuildAsync()).EnsureSuccess();
+        var tests = (await TestAsync(environment)).EnsureSuccess();
+
+        var summary = TestSummary().Match(tests.StandardOutput);
+        Assert.True(summary.Success, tests.StandardOutput);
+        Assert.Equal("0", summary.Groups["failed"].Value);
+        Assert.True(int.Parse(summary.Groups["succeeded"].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, tests.StandardOutput);
+        return summary.Value.ReplaceLineEndings(" ");
+    }
 
     /// <summary>A private copy, for checks that write files (secrets, certificates) next to the generated ones.</summary>
     public GeneratedRepository Copy()
@@ -100,6 +129,9 @@ public sealed partial class GeneratedRepository(string directory, Scenario scena
 
     private static string SolutionOf(string directory) =>
         System.IO.Directory.GetFiles(directory, "*.slnx").Single();
+
+    [GeneratedRegex(@"total: (?<total>\d+)\s+failed: (?<failed>\d+)\s+succeeded: (?<succeeded>\d+)\s+skipped: (?<skipped>\d+)")]
+    private static partial Regex TestSummary();
 
     [GeneratedRegex(@"^\s+(?<target>[a-zA-Z0-9_-]+)\s+(?<description>.+)$", RegexOptions.Multiline)]
     private static partial Regex HelpLine();

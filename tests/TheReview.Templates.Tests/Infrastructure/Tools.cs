@@ -13,6 +13,8 @@ public static class Tools
 
     public static string OpenSsl => TestServices.Program("openssl", "/usr/bin/openssl");
 
+    public static string Git => TestServices.Program("git", "/usr/bin/git");
+
     public static string Curl => TestServices.Program("curl", "/usr/bin/curl");
 
     /// <summary>The docker CLI with the compose v2 plugin.</summary>

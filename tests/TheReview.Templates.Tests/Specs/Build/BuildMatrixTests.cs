@@ -1,15 +1,10 @@
-using System.Text.RegularExpressions;
-
 namespace TheReview.Templates.Tests.Specs.Build;
 
 /// <summary>Each cell of the pairwise option matrix builds with warnings as errors and passes its own tests.</summary>
 [Collection(SerialBuilds.Name)]
 [Tier(Tier.Build)]
-public sealed partial class BuildMatrixTests(TemplateHive hive)
+public sealed class BuildMatrixTests(TemplateHive hive)
 {
-    /// <summary>The datastores .ci/run provides as servers; their tests must run, never skip.</summary>
-    private static readonly string[] ServerDatastores = ["postgres", "redis"];
-
     [Fact]
     public void The_matrix_covers_every_pair_of_option_values()
     {
@@ -27,26 +22,9 @@ public sealed partial class BuildMatrixTests(TemplateHive hive)
     [MemberData(nameof(PairwiseMatrix.CellIds), MemberType = typeof(PairwiseMatrix))]
     public async Task Cell_builds_without_warnings_and_passes_its_own_tests(string cell)
     {
-        var scenario = PairwiseMatrix.ById(cell);
-        var required = ServerDatastores.Where(scenario.Has).ToList();
-        var environment = new Dictionary<string, string?>
-        {
-            [TestServices.PostgresVariable] = scenario.Has("postgres") ? TestServices.Postgres : null,
-            [TestServices.RedisVariable] = scenario.Has("redis") ? TestServices.Redis : null,
-            [TestServices.MongoVariable] = TestServices.Mongo,
-            ["THEREVIEW_TEST_REQUIRE_DATASTORES"] = string.Join(',', required),
-            ["TESTCONTAINERS_RYUK_DISABLED"] = "true",
-        };
-        var repository = await hive.InstantiateAsync(scenario);
+        var repository = await hive.InstantiateAsync(PairwiseMatrix.ById(cell));
 
-        (await repository.BuildAsync()).EnsureSuccess();
-        var tests = (await repository.TestAsync(environment)).EnsureSuccess();
-
-        var summary = Summary().Match(tests.StandardOutput);
-        Assert.True(summary.Success, tests.StandardOutput);
-        Assert.Equal("0", summary.Groups["failed"].Value);
-        Assert.True(int.Parse(summary.Groups["succeeded"].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, tests.StandardOutput);
-        Figures.Report($"{cell}: {summary.Value.ReplaceLineEndings(" ")}");
+        Figures.Report($"{cell}: {await repository.BuildAndPassOwnTestsAsync()}");
     }
 
     /// <summary>
@@ -75,7 +53,4 @@ public sealed partial class BuildMatrixTests(TemplateHive hive)
         Assert.NotEqual(0, tests.ExitCode);
         Assert.Contains(expected, tests.StandardOutput, StringComparison.Ordinal);
     }
-
-    [GeneratedRegex(@"total: (?<total>\d+)\s+failed: (?<failed>\d+)\s+succeeded: (?<succeeded>\d+)\s+skipped: (?<skipped>\d+)")]
-    private static partial Regex Summary();
 }

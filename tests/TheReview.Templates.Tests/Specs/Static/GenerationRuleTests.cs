@@ -56,7 +56,7 @@ public sealed partial class GenerationRuleTests(TemplateHive hive)
 
         var scripts = repository.Files.Where(path => path.EndsWith(".sh", StringComparison.Ordinal)).ToList();
 
-        Assert.Contains("scripts/template-diff.sh", scripts);
+        Assert.Contains("scripts/template.sh", scripts);
         Assert.All(scripts, script => Assert.True(
             File.GetUnixFileMode(repository.PathOf(script)).HasFlag(UnixFileMode.UserExecute),
             $"{script} is not executable"));

@@ -19,7 +19,7 @@ public sealed class TemplateDiffTests
         var newHive = PackPaths.NewTempDirectory("new-hive");
         (await Shell.DotNetAsync(["new", "install", PackPaths.TemplateDirectory, "--debug:custom-hive", newHive])).EnsureSuccess();
 
-        var diff = (await Shell.RunAsync(Path.Combine(repository, "scripts", "template-diff.sh"), [], repository,
+        var diff = (await Shell.RunAsync(Path.Combine(repository, "scripts", "template.sh"), ["diff"], repository,
             new Dictionary<string, string?> { ["THEREVIEW_TEMPLATE_HIVE"] = newHive })).EnsureSuccess().StandardOutput;
 
         Assert.Contains($"# template-diff: 0.0.1 (recorded) -> {TemplateManifest.PackVersion} (installed)", diff, StringComparison.Ordinal);
@@ -34,22 +34,7 @@ public sealed class TemplateDiffTests
     /// <summary>A copy of the template as an older release: another version, and one line less in one file.</summary>
     private static string OlderTemplate(out string removedLine)
     {
-        var copy = Path.Combine(PackPaths.NewTempDirectory("old-template"), "thereview-backend");
-        foreach (var file in Directory.EnumerateFiles(PackPaths.TemplateDirectory, "*", SearchOption.AllDirectories))
-        {
-            var relative = Path.GetRelativePath(PackPaths.TemplateDirectory, file);
-            if (relative.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
-            {
-                continue;
-            }
-
-            var target = Path.Combine(copy, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-
-        var manifest = Path.Combine(copy, ".template.config", "template.json");
-        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace($"\"value\": \"{TemplateManifest.PackVersion}\"", "\"value\": \"0.0.1\"", StringComparison.Ordinal));
+        var copy = PackRelease.CopyTemplate("0.0.1", PackPaths.NewTempDirectory("old-template"));
         var troubleshooting = Path.Combine(copy, "docs", "troubleshooting.md");
         var lines = File.ReadAllLines(troubleshooting);
         removedLine = lines[^1];
