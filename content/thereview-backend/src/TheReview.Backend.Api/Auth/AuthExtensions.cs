@@ -33,8 +33,9 @@ internal static class AuthExtensions
         // Without an authority (Development only) the signing keys and issuer of `dotnet user-jwts` apply: they are
         // bound from Authentication:Schemes:Bearer (appsettings.Development.json and the user secrets).
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddSingleton<ValidatedTokenCache>();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthOptions>>((bearer, auth) =>
+            .Configure<IOptions<AuthOptions>, ValidatedTokenCache>((bearer, auth, cache) =>
             {
                 if (AuthOptions.IsAuthority(auth.Value.Authority))
                 {
@@ -47,6 +48,9 @@ internal static class AuthExtensions
                 // Claim names as the token has them, and no reason for a rejection in the answer.
                 bearer.MapInboundClaims = false;
                 bearer.IncludeErrorDetails = false;
+                cache.MapInboundClaims = false;
+                bearer.TokenHandlers.Clear();
+                bearer.TokenHandlers.Add(cache);
             });
 
         builder.Services.Configure<OpenApiOptions>("v1", openApi => openApi.AddDocumentTransformer<BearerSecuritySchemeTransformer>());

@@ -49,6 +49,24 @@ public sealed class AuthTests(ServiceFixture service) : IClassFixture<ServiceFix
         }
     }
 
+    [Fact]
+    public async Task A_token_that_passed_is_remembered_until_it_expires_and_a_refused_one_never_is()
+    {
+        var cache = service.Services.GetRequiredService<ValidatedTokenCache>();
+        var shortLived = service.Identity.Token(expires: DateTime.UtcNow.AddSeconds(2));
+        var refused = TokenOf("bad signature")!;
+        foreach (var token in new[] { shortLived, refused })
+        {
+            using var client = ClientWith(token);
+            (await client.GetAsync(Path, TestContext.Current.CancellationToken)).Dispose();
+        }
+
+        Assert.True(cache.Holds(shortLived));
+        Assert.False(cache.Holds(refused));
+        await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
+        Assert.False(cache.Holds(shortLived));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("Bearer")]
