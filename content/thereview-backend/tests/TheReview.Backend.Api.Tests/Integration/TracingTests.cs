@@ -31,11 +31,7 @@ public sealed class TracingTests(ServiceFixture service) : IClassFixture<Service
         (await client.GetAsync("/health/ready", TestContext.Current.CancellationToken)).Dispose();
 
         // Redis commands become spans when the instrumentation drains its profiler, every few seconds.
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!InTrace(spans).Any(IsRedis) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200, TestContext.Current.CancellationToken);
-        }
+        await WaitUntilAsync(() => InTrace(spans).Any(IsRedis), TimeSpan.FromSeconds(20));
 
         var trace = InTrace(spans);
         Assert.Contains(trace, span => span.Kind == ActivityKind.Server && span.DisplayName == "GET /api/reviews/{id}");
@@ -77,6 +73,9 @@ public sealed class TracingTests(ServiceFixture service) : IClassFixture<Service
             (await client.GetAsync("/api/reviews/0", TestContext.Current.CancellationToken)).Dispose();
         }
 
+        // A server span ends just after its answer has gone: the client can count before the last one arrives.
+        await WaitUntilAsync(() => Snapshot(spans).Count(IsReviewRequest) >= 20, TimeSpan.FromSeconds(5));
+
         Assert.Equal(20, Snapshot(spans).Count(IsReviewRequest));
     }
 
@@ -87,6 +86,15 @@ public sealed class TracingTests(ServiceFixture service) : IClassFixture<Service
                 .ConfigureTestServices(services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)));
             configure?.Invoke(web);
         });
+
+    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
 
     private static List<Activity> Snapshot(List<Activity> spans)
     {
