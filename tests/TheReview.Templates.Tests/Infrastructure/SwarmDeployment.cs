@@ -182,19 +182,18 @@ public sealed class SwarmDeployment : IAsyncLifetime
         return [.. ps.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('|')).Select(p => (p[0], p[1]))];
     }
 
-    /// <summary>The exit codes of the API replicas of a release that Swarm has stopped (137 would mean killed after the grace period).</summary>
-    public async Task<List<int>> ExitCodesOfStoppedReplicasAsync(string tag)
-    {
-        var tasks = (await DockerHost.RunAsync("service", "ps", Api, "--no-trunc", "--filter", "desired-state=shutdown", "--format", "{{.ID}}|{{.Image}}"))
-            .EnsureSuccess().StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line.Split('|')).Where(task => task[1].EndsWith($":{tag}", StringComparison.Ordinal)).Select(task => task[0]).ToArray();
-        if (tasks.Length == 0)
-        {
-            return [];
-        }
+    /// <summary>The ids of the API's tasks Swarm wants running now.</summary>
+    public async Task<string[]> RunningTaskIdsAsync() =>
+        (await DockerHost.RunAsync("service", "ps", Api, "--no-trunc", "--filter", "desired-state=running", "--format", "{{.ID}}"))
+            .EnsureSuccess().StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
-        var codes = (await DockerHost.RunAsync(["inspect", "--format", "{{.Status.ContainerStatus.ExitCode}}", .. tasks])).EnsureSuccess().StandardOutput;
-        return [.. codes.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture))];
+    /// <summary>How each of the given tasks ended: its container's exit code, the task's final state and its error.</summary>
+    public async Task<List<TaskEnd>> TaskEndsAsync(IEnumerable<string> taskIds)
+    {
+        var lines = (await DockerHost.RunAsync(["inspect", "--format", "{{.Status.ContainerStatus.ExitCode}}|{{.Status.State}}|{{.Status.Err}}", .. taskIds]))
+            .EnsureSuccess().StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return [.. lines.Select(line => line.Split('|', 3)).Select(fields =>
+            new TaskEnd(int.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture), fields[1], fields[2]))];
     }
 
     /// <summary>The distinct replicas that answer a burst of parallel requests through Nginx.</summary>
@@ -270,4 +269,10 @@ public sealed class SwarmDeployment : IAsyncLifetime
 public sealed class ProductionDeployment : ICollectionFixture<SwarmDeployment>
 {
     public const string Name = "production stack";
+}
+
+/// <summary>How a task ended: its container's exit code, the task's final state and its error, if any.</summary>
+public sealed record TaskEnd(int ExitCode, string State, string Error)
+{
+    public override string ToString() => Error.Length == 0 ? $"{ExitCode} ({State})" : $"{ExitCode} ({State}: {Error})";
 }
