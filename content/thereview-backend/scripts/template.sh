@@ -7,6 +7,7 @@
 #   scripts/template.sh upgrade [version=X.Y.Z] [option=value ...]
 #                                                  merge the newer template (or new answers) in, three ways
 #   scripts/template.sh check                      fail when a newer pack exists or template files drifted
+#   scripts/template.sh feature Name               add a feature (thereview-feature of the recorded pack version)
 #
 # THEREVIEW_TEMPLATE_SOURCE: a folder of .nupkg files searched besides the configured NuGet feeds.
 # THEREVIEW_TEMPLATE_HIVE: for diff, a template cache other than your own.
@@ -186,11 +187,28 @@ template_check() {
   [ "$problems" -eq 0 ]
 }
 
+# The API project, which the feature template evaluates (restored) to find the namespace and the stores.
+template_feature() {
+  local name=${1:-} project
+  [[ "$name" =~ ^[A-Z][A-Za-z0-9]*$ ]] || die "give the feature's name in PascalCase, plural, such as Invoices: make feature name=Invoices. Nothing was changed."
+  project=$(find src -maxdepth 2 -name '*.Api.csproj' | head -n 1)
+  [ -n "$project" ] || die "no src/*/*.Api.csproj here. Nothing was changed."
+  [ ! -e "$(dirname "$project")/Features/$name" ] || die "$(dirname "$project")/Features/$name exists already. Nothing was changed."
+  install "$work/hive" "$(value packVersion)"
+  dotnet restore "$project" >"$work/restore.log" 2>&1 || { sed 's/^/  /' "$work/restore.log" >&2; die "could not restore $project (above). Nothing was changed."; }
+  if ! dotnet new "${template%backend}feature" --name "$name" --output . --project "$project" --debug:custom-hive "$work/hive" >"$work/feature.log" 2>&1; then
+    sed 's/^/  /' "$work/feature.log" >&2
+    die "the feature template refused (above). Nothing was changed."
+  fi
+  echo "template-feature: $name added under $(dirname "$project")/Features/$name, with its tests"
+}
+
 command=${1:-}
 shift || true
 case "$command" in
   diff) template_diff ;;
   upgrade) template_upgrade "$@" ;;
   check) template_check ;;
-  *) die "usage: $0 diff | upgrade [version=X.Y.Z] [option=value ...] | check" ;;
+  feature) template_feature "$@" ;;
+  *) die "usage: $0 diff | upgrade [version=X.Y.Z] [option=value ...] | check | feature Name" ;;
 esac

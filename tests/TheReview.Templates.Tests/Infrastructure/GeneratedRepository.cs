@@ -54,10 +54,11 @@ public sealed partial class GeneratedRepository(string directory, Scenario scena
         Shell.DotNetAsync(["test", "--solution", SolutionFile, "--no-build", .. filter], directory, environment, TimeSpan.FromMinutes(8));
 
     /// <summary>
-    /// Builds with warnings as errors and runs the repository's own tests against the pack's PostgreSQL and Redis,
-    /// which must not skip; fails unless at least one test passed and none failed. Returns the test summary.
+    /// Builds with warnings as errors and runs the repository's own tests (all, or the classes matching
+    /// <paramref name="testClass"/>) against the pack's PostgreSQL and Redis, which must not skip; fails unless at
+    /// least one test passed and none failed. Returns the test summary.
     /// </summary>
-    public async Task<string> BuildAndPassOwnTestsAsync()
+    public async Task<string> BuildAndPassOwnTestsAsync(string? testClass = null)
     {
         var required = ServerDatastores.Where(scenario.Has).ToList();
         var environment = new Dictionary<string, string?>
@@ -70,7 +71,7 @@ public sealed partial class GeneratedRepository(string directory, Scenario scena
         };
 
         (await BuildAsync()).EnsureSuccess();
-        var tests = (await TestAsync(environment)).EnsureSuccess();
+        var tests = (await TestAsync(environment, testClass is null ? [] : ["--", "--filter-class", testClass])).EnsureSuccess();
 
         var summary = TestSummary().Match(tests.StandardOutput);
         Assert.True(summary.Success, tests.StandardOutput);

@@ -20,23 +20,23 @@ public static class PackRelease
         ["GIT_COMMITTER_EMAIL"] = "team@example.com",
     };
 
-    /// <summary>A copy of the template folder (build output left out) with another pack version.</summary>
+    /// <summary>A copy of the template folders (build output left out), the project template with another pack version.</summary>
     public static string CopyTemplate(string version, string root)
     {
-        var copy = Path.Combine(root, "content", "thereview-backend");
-        foreach (var file in Directory.EnumerateFiles(PackPaths.TemplateDirectory, "*", SearchOption.AllDirectories))
+        foreach (var template in Directory.EnumerateDirectories(Path.Combine(PackPaths.Root, "content")))
         {
-            var relative = Path.GetRelativePath(PackPaths.TemplateDirectory, file);
-            if (relative.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "TestResults"))
+            foreach (var file in Directory.EnumerateFiles(template, "*", SearchOption.AllDirectories))
             {
-                continue;
+                var relative = Path.GetRelativePath(PackPaths.Root, file);
+                if (!relative.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "TestResults"))
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(root, relative))!);
+                    File.Copy(file, Path.Combine(root, relative));
+                }
             }
-
-            var target = Path.Combine(copy, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
         }
 
+        var copy = Path.Combine(root, "content", "thereview-backend");
         var manifest = Path.Combine(copy, ".template.config", "template.json");
         File.WriteAllText(manifest, File.ReadAllText(manifest).Replace(
             $"\"value\": \"{TemplateManifest.PackVersion}\"", $"\"value\": \"{version}\"", StringComparison.Ordinal));

@@ -17,10 +17,9 @@ public sealed class PackageTests(TemplateHive hive)
     {
         using var archive = ZipFile.OpenRead(hive.PackagePath);
         var entries = archive.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
-        var templateFiles = Directory.EnumerateFiles(PackPaths.TemplateDirectory, "*", SearchOption.AllDirectories)
-            .Select(path => Path.GetRelativePath(PackPaths.TemplateDirectory, path).Replace('\\', '/'))
+        var templateFiles = Directory.EnumerateFiles(Path.Combine(PackPaths.Root, "content"), "*", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(PackPaths.Root, path).Replace('\\', '/'))
             .Where(path => !path.Split('/').Any(part => part is "bin" or "obj" or "TestResults"))
-            .Select(path => $"content/thereview-backend/{path}")
             .ToList();
 
         // A PackagePath without an extension is a folder to NuGet: Dockerfile and Makefile once landed in

@@ -25,15 +25,16 @@ public sealed class TemplateManifestTests(TemplateHive hive)
     };
 
     [Theory]
-    [InlineData("template.json", "template.schema.json")]
-    [InlineData("dotnetcli.host.json", "dotnetcli.host.schema.json")]
-    [InlineData("ide.host.json", "ide.host.schema.json")]
-    public void Template_files_are_valid_against_their_schemas(string file, string schemaFile)
+    [InlineData("thereview-backend", "template.json", "template.schema.json")]
+    [InlineData("thereview-backend", "dotnetcli.host.json", "dotnetcli.host.schema.json")]
+    [InlineData("thereview-backend", "ide.host.json", "ide.host.schema.json")]
+    [InlineData("thereview-feature", "template.json", "template.schema.json")]
+    public void Template_files_are_valid_against_their_schemas(string template, string file, string schemaFile)
     {
         var schema = JsonSchema.FromText(
             AsDraft7(File.ReadAllText(Path.Combine(PackPaths.SchemasDirectory, schemaFile))),
             new BuildOptions { SchemaRegistry = new SchemaRegistry() });
-        using var instance = JsonDocument.Parse(File.ReadAllText(Path.Combine(PackPaths.TemplateConfigDirectory, file)));
+        using var instance = JsonDocument.Parse(File.ReadAllText(Path.Combine(PackPaths.Root, "content", template, ".template.config", file)));
 
         var result = schema.Evaluate(instance.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
 

@@ -1,9 +1,9 @@
 namespace TheReview.Backend.Api.Features.Reviews;
 
-/// <summary>Registers the services of the reviews sample.</summary>
-internal static class ReviewsFeature
+/// <summary>The reviews sample: its services, and its endpoints under <c>/api/reviews</c>.</summary>
+internal sealed class ReviewsFeature : IFeature
 {
-    public static WebApplicationBuilder AddReviews(this WebApplicationBuilder builder)
+    public void AddServices(WebApplicationBuilder builder)
     {
         //#if (redis)
         builder.Services.AddOptions<ReviewCacheOptions>().BindConfiguration(ReviewCacheOptions.Section);
@@ -17,6 +17,7 @@ internal static class ReviewsFeature
         builder.Services.AddSingleton<IReviewActivityLog>(services => services.GetRequiredService<MongoReviewActivityLog>());
         builder.Services.AddHostedService<ReviewActivityIndex>();
         //#endif
-        return builder;
     }
+
+    public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapReviews();
 }
