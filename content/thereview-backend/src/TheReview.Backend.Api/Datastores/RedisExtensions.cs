@@ -22,6 +22,7 @@ internal static class RedisExtensions
         builder.Services.AddDatastoreOptions<RedisOptions>(Name, options => options.BuildConfiguration());
         builder.Services.AddSingleton<IConnectionMultiplexer>(services =>
             ConnectionMultiplexer.Connect(services.GetRequiredService<IOptions<RedisOptions>>().Value.BuildConfiguration()));
+        builder.Services.AddSingleton<RedisJsonCache>();
 
         // A span per command, when tracing is on (Observability/TracingExtensions).
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddRedisInstrumentation());
