@@ -187,7 +187,18 @@ template_check() {
   [ "$problems" -eq 0 ]
 }
 
-# The API project, which the feature template evaluates (restored) to find the namespace and the stores.
+# entries: every file and folder of src and tests, build output aside, sorted.
+entries() { find src tests \( -name bin -o -name obj \) -prune -o -print | sort; }
+
+# Takes back what a failed feature wrote: the new files and folders go, the changed ones (the model snapshot)
+# return from the copy taken before.
+feature_rollback() {
+  comm -13 "$work/entries" <(entries) | sort -r | while IFS= read -r entry; do rm -rf -- "$entry"; done
+  tar -xf "$work/sources.tar"
+}
+
+# feature Name: the item template of the recorded pack version, evaluated against the restored API project (for
+# the namespace and the stores), then its migration; when either step fails, nothing stays behind.
 template_feature() {
   local name=${1:-} project
   [[ "$name" =~ ^[A-Z][A-Za-z0-9]*$ ]] || die "give the feature's name in PascalCase, plural, such as Invoices: make feature name=Invoices. Nothing was changed."
@@ -196,11 +207,19 @@ template_feature() {
   [ ! -e "$(dirname "$project")/Features/$name" ] || die "$(dirname "$project")/Features/$name exists already. Nothing was changed."
   install "$work/hive" "$(value packVersion)"
   dotnet restore "$project" >"$work/restore.log" 2>&1 || { sed 's/^/  /' "$work/restore.log" >&2; die "could not restore $project (above). Nothing was changed."; }
+  entries >"$work/entries"
+  tar -cf "$work/sources.tar" --exclude=bin --exclude=obj src tests
   if ! dotnet new "${template%backend}feature" --name "$name" --output . --project "$project" --debug:custom-hive "$work/hive" >"$work/feature.log" 2>&1; then
     sed 's/^/  /' "$work/feature.log" >&2
+    feature_rollback
     die "the feature template refused (above). Nothing was changed."
   fi
-  echo "template-feature: $name added under $(dirname "$project")/Features/$name, with its tests"
+  if ! make --no-print-directory db-migration name="Add$name" >"$work/migration.log" 2>&1; then
+    sed 's/^/  /' "$work/migration.log" >&2
+    feature_rollback
+    die "the migration Add$name failed (above), so the feature's files were taken back. Nothing was changed."
+  fi
+  echo "template-feature: $name added under $(dirname "$project")/Features/$name, with its tests and the migration Add$name"
 }
 
 command=${1:-}

@@ -85,6 +85,23 @@ public sealed class FeatureTemplateTests(FeatureTemplateTests.Release release) :
         Assert.Equal(before, PackRelease.Checksum(repository));
     }
 
+    [Fact]
+    public async Task When_its_migration_fails_the_feature_is_taken_back_and_nothing_changes()
+    {
+        var repository = await PackRelease.GenerateAsync(release.Feed, Release.Version, new Scenario("migration-taken", "Orders", []));
+        (await Shell.DotNetAsync(["restore", repository.SolutionFile], repository.Directory)).EnsureSuccess();
+        (await PackRelease.MakeAsync(repository, release.Feed, "db-migration", "name=AddInvoices")).EnsureSuccess();
+        await PackRelease.CommitAsync(repository, "The team's own AddInvoices migration");
+
+        var refused = await PackRelease.MakeAsync(repository, release.Feed, "feature", "name=Invoices");
+
+        Assert.True(refused.ExitCode != 0, refused.Output);
+        Assert.Contains("The name 'AddInvoices' is used by an existing migration", refused.StandardError, StringComparison.Ordinal);
+        Assert.Contains("the migration AddInvoices failed (above), so the feature's files were taken back", refused.StandardError, StringComparison.Ordinal);
+        Assert.Empty((await PackRelease.GitAsync(repository, "status", "--porcelain", "--untracked-files=all")).EnsureSuccess().StandardOutput.Trim());
+        Assert.False(repository.Exists(Feature), "the feature's folder was left behind");
+    }
+
     /// <summary>One release of the pack in a feed folder, and a hive that has it installed.</summary>
     public sealed class Release : IAsyncLifetime
     {

@@ -80,10 +80,28 @@ public sealed partial class GenerationRuleTests(TemplateHive hive)
 
         Assert.Equal(definition.Replicas, options.GetProperty("replicas").GetInt32());
         Assert.Equal(definition.Setup, options.GetProperty("setup").GetString());
-        Assert.Equal(definition.Has("admin-uis"), options.GetProperty("adminUis").GetBoolean());
+        Assert.Equal(definition.HasDevStack && definition.Has("admin-uis"), options.GetProperty("adminUis").GetBoolean());
         Assert.Equal(definition.Has("monitoring"), options.GetProperty("monitoring").GetBoolean());
-        Assert.Equal(definition.Has("devcontainer"), options.GetProperty("devcontainer").GetBoolean());
+        Assert.Equal(definition.HasDevStack && definition.Has("devcontainer"), options.GetProperty("devcontainer").GetBoolean());
         Assert.Equal(definition.OptionValue("gitlab-ci") == "true", options.GetProperty("gitlabCi").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Options_of_a_stack_that_is_left_out_are_disabled_in_help_and_ignored_not_refused()
+    {
+        var help = (await hive.NewAsync(["--help"])).EnsureSuccess().StandardOutput;
+        Assert.Equal(2, Regex.Count(help, Regex.Escape("Enabled if: (setup != \"prod\")")));
+        Assert.Single(Regex.Matches(help, Regex.Escape("Enabled if: (setup != \"dev\")")));
+
+        var prod = await hive.InstantiateAsync(new Scenario("prod-with-dev-options", "Orders", ["--setup", "prod", "--admin-uis", "true", "--devcontainer", "true"]));
+        var dev = await hive.InstantiateAsync(new Scenario("dev-with-replicas", "Orders", ["--setup", "dev", "--replicas", "7"]));
+
+        Assert.False(prod.Exists(".devcontainer"), "a dev container without the development stack");
+        Assert.DoesNotContain(prod.Files, file => prod.Read(file).Contains("pgadmin", StringComparison.OrdinalIgnoreCase));
+        using var record = System.Text.Json.JsonDocument.Parse(prod.Read("thereview.json"));
+        Assert.False(record.RootElement.GetProperty("options").GetProperty("adminUis").GetBoolean());
+        Assert.False(record.RootElement.GetProperty("options").GetProperty("devcontainer").GetBoolean());
+        Assert.DoesNotContain(dev.Files, file => dev.Read(file).Contains("API_REPLICAS", StringComparison.Ordinal));
     }
 
     [Theory]
