@@ -86,6 +86,22 @@ public sealed partial class GenerationRuleTests(TemplateHive hive)
         Assert.Equal(definition.OptionValue("gitlab-ci") == "true", options.GetProperty("gitlabCi").GetBoolean());
     }
 
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("Windows_NT", false)]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task The_scripts_are_made_executable_where_chmod_applies_and_windows_is_told_the_git_command(string? os, bool executable)
+    {
+        var output = Path.Combine(PackPaths.NewTempDirectory("host-os"), "Orders");
+
+        var created = (await Shell.DotNetAsync(["new", TemplateHive.ShortName, "-n", "Orders", "-o", output, "--skip-restore", "--debug:custom-hive", hive.HiveDirectory],
+            environment: new Dictionary<string, string?> { ["OS"] = os })).EnsureSuccess();
+
+        Assert.Equal(!executable, created.StandardOutput.Contains("git update-index --chmod=+x scripts/*.sh", StringComparison.Ordinal));
+        Assert.All(Directory.GetFiles(Path.Combine(output, "scripts"), "*.sh"),
+            script => Assert.Equal(executable, File.GetUnixFileMode(script).HasFlag(UnixFileMode.UserExecute)));
+    }
+
     [Fact]
     public async Task Options_of_a_stack_that_is_left_out_are_disabled_in_help_and_ignored_not_refused()
     {

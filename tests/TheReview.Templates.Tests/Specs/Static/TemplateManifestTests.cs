@@ -42,6 +42,41 @@ public sealed class TemplateManifestTests(TemplateHive hive)
             .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"))));
     }
 
+    [Theory]
+    [InlineData("thereview-backend")]
+    [InlineData("thereview-feature")]
+    public void The_english_strings_are_template_jsons_and_every_translation_has_each_of_them(string template)
+    {
+        var localize = Path.Combine(PackPaths.Root, "content", template, ".template.config", "localize");
+        var expected = TemplateManifest.LocalizableStrings(template);
+
+        Assert.Equal(expected, ReadStrings(Path.Combine(localize, "templatestrings.en.json")));
+        var translations = Directory.GetFiles(localize, "templatestrings.*.json").Where(file => !file.EndsWith(".en.json", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(translations);
+        Assert.All(translations, file =>
+        {
+            var strings = ReadStrings(file);
+            Assert.Equal(expected.Keys, strings.Keys);
+            Assert.All(strings, pair => Assert.False(string.IsNullOrWhiteSpace(pair.Value), $"{Path.GetFileName(file)}: {pair.Key} is empty"));
+        });
+    }
+
+    [Fact]
+    public async Task Help_speaks_the_language_of_a_user_whose_language_the_template_is_translated_into()
+    {
+        var german = ReadStrings(Path.Combine(PackPaths.TemplateConfigDirectory, "localize", "templatestrings.de.json"));
+
+        var help = (await Shell.DotNetAsync(["new", TemplateHive.ShortName, "--help", "--debug:custom-hive", hive.HiveDirectory],
+            environment: new Dictionary<string, string?> { ["DOTNET_CLI_UI_LANGUAGE"] = "de" })).EnsureSuccess().StandardOutput;
+
+        Assert.StartsWith(german["name"], help.TrimStart(), StringComparison.Ordinal);
+        Assert.Contains(german["description"], help, StringComparison.Ordinal);
+        Assert.Contains(german["symbols/setup/choices/prod/description"], help, StringComparison.Ordinal);
+    }
+
+    private static SortedDictionary<string, string> ReadStrings(string file) =>
+        new(JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(file))!, StringComparer.Ordinal);
+
     [Fact]
     public void The_schema_check_rejects_a_template_without_identity()
     {
