@@ -34,6 +34,9 @@ public sealed class DevelopmentStackTests(TemplateHive hive)
             }, TimeSpan.FromMinutes(5));
             Assert.DoesNotContain("Applying migration", migrate.EnsureSuccess().Output, StringComparison.Ordinal);
 
+            // The README's API reference page: a Debug build in Development serves it, without a token.
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/scalar")).StatusCode);
+
             // The README's first authenticated call: a token from make token, which leaves the repository as it was.
             Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/reviews")).StatusCode);
             var settings = stack.Repository.PathOf($"src/{stack.Repository.Scenario.Name}.Api/appsettings.Development.json");

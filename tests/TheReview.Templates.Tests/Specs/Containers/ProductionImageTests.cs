@@ -45,6 +45,7 @@ public sealed class ProductionImageTests(TemplateHive hive)
             Assert.DoesNotContain(files, f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".csproj", StringComparison.Ordinal));
             Assert.DoesNotContain(files, f => f.Contains("dotnet/sdk/", StringComparison.Ordinal));
             Assert.Contains(files, f => f.EndsWith("Orders.Api.dll", StringComparison.Ordinal));
+            Assert.DoesNotContain(files, f => f.EndsWith("Scalar.AspNetCore.dll", StringComparison.Ordinal));
 
             await RunsHardenedAndHealthyAsync(tag);
         }

@@ -1,13 +1,12 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Scalar.AspNetCore;
 using Serilog;
 using Serilog.Events;
 
 namespace TheReview.Backend.Api.Hosting;
 
 /// <summary>HTTP conventions shared by every endpoint: ProblemDetails, strict JSON, validation, OpenAPI.</summary>
-internal static class ApiDefaultsExtensions
+internal static partial class ApiDefaultsExtensions
 {
     public static WebApplicationBuilder AddApiDefaults(this WebApplicationBuilder builder)
     {
@@ -48,15 +47,18 @@ internal static class ApiDefaultsExtensions
             ? LogEventLevel.Error
             : LogEventLevel.Information;
 
-    /// <summary>The OpenAPI document always; the interactive reference page only in Development. Both anonymous.</summary>
+    /// <summary>The OpenAPI document always; the interactive reference page in Development, from a Debug build. Both anonymous.</summary>
     public static WebApplication MapApiReference(this WebApplication app)
     {
         app.MapOpenApi().AllowAnonymous();
         if (app.Environment.IsDevelopment())
         {
-            app.MapScalarApiReference().AllowAnonymous();
+            MapReferencePage(app);
         }
 
         return app;
     }
+
+    // Implemented in ApiReferencePage.cs, which only Debug builds compile: in Release the call is removed.
+    static partial void MapReferencePage(WebApplication app);
 }
