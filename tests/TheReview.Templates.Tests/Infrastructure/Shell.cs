@@ -12,8 +12,19 @@ public sealed record CommandResult(string Command, int ExitCode, string Standard
     /// <summary>Fails the test with the command's output unless it exited 0.</summary>
     public CommandResult EnsureSuccess()
     {
-        Assert.True(ExitCode == 0, $"`{Command}` exited {ExitCode}:\n{Excerpt(Output)}");
+        Assert.True(ExitCode == 0, $"`{Command}` exited {ExitCode}: {Failures(Output)}\n{Excerpt(Output)}");
         return this;
+    }
+
+    // What failed comes first, so that a one-line summary of the message names it: each test the runner reports
+    // failed with the first lines of its reason, and each build error.
+    private static string Failures(string text)
+    {
+        var lines = text.Split('\n').Select(line => line.Trim()).Where(line => line.Length > 0).ToList();
+        var named = lines.SelectMany((line, index) => line.StartsWith("failed ", StringComparison.Ordinal)
+            ? lines.Skip(index).Take(4)
+            : line.Contains(": error ", StringComparison.Ordinal) ? [line] : []);
+        return string.Join(" | ", named.Distinct().Take(16));
     }
 
     // The head names what failed (a test runner lists failures first), the tail says how the command ended.

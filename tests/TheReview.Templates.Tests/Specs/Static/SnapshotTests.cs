@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace TheReview.Templates.Tests.Specs.Static;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace TheReview.Templates.Tests.Specs.Static;
 /// the console output of <c>dotnet new</c>.
 /// </summary>
 [Tier(Tier.Static)]
-public sealed class SnapshotTests(TemplateHive hive)
+public sealed partial class SnapshotTests(TemplateHive hive)
 {
     [Theory]
     [MemberData(nameof(Scenario.SnapshottedIds), MemberType = typeof(Scenario))]
@@ -30,11 +32,16 @@ public sealed class SnapshotTests(TemplateHive hive)
         var outputs = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var scenario in Scenario.Snapshotted)
         {
-            outputs[$"{scenario.Id}.txt"] = Snapshot.Scrub((await hive.InstantiateAsync(scenario)).NewOutput);
+            outputs[$"{scenario.Id}.txt"] = Snapshot.Scrub(CacheWarning().Replace((await hive.InstantiateAsync(scenario)).NewOutput, string.Empty));
         }
 
         Assert.All(outputs, output => Assert.DoesNotContain("\n\n\n\n", output.Value, StringComparison.Ordinal));
         Assert.All(outputs, output => Assert.Contains("Next: ", output.Value, StringComparison.Ordinal));
         Snapshot.Verify("dotnet-new", outputs);
     }
+
+    // The specs share one template cache and may write it at the same moment; the engine's warning about that
+    // concerns the test run, not the template's output.
+    [GeneratedRegex(@"^Warning: Failed to store template cache.*\n(Template cache will be recreated on the next run\.\n)?", RegexOptions.Multiline)]
+    private static partial Regex CacheWarning();
 }
