@@ -1,34 +1,13 @@
 #!/usr/bin/env bash
 # Installs (once) and starts a Docker engine with buildx and compose v2. Bookworm's engine is too old
-# for Testcontainers, so the packages come from Debian trixie, through the mirror this machine's own
-# apt sources name, pinned low so nothing else is taken from trixie.
+# for Testcontainers, so the packages come from Debian trixie (add-trixie-source.sh).
 set -euo pipefail
 
 engine_ready() { docker version --format '{{.Server.APIVersion}}' >/dev/null 2>&1; }
 
 if ! dpkg-query -W -f='${Status}' docker.io 2>/dev/null | grep -q "install ok installed" \
   || ! docker compose version >/dev/null 2>&1 || ! docker buildx version >/dev/null 2>&1; then
-  mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
-  if [ -z "$mirror" ]; then
-    mirror=$(awk '$1 == "deb" && $3 ~ /^bookworm$/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
-  fi
-  if [ -z "$mirror" ]; then
-    echo "No Debian mirror found in the apt sources of this machine." >&2
-    exit 1
-  fi
-  cat > /etc/apt/sources.list.d/thereview-trixie.sources <<SOURCES
-Types: deb
-URIs: ${mirror}
-Suites: trixie
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SOURCES
-  cat > /etc/apt/preferences.d/thereview-trixie <<'PIN'
-Package: *
-Pin: release n=trixie
-Pin-Priority: 100
-PIN
-  apt-get update -qq
+  bash "$(dirname "$0")/add-trixie-source.sh"
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
     -t trixie docker.io docker-buildx docker-compose >/dev/null
 fi

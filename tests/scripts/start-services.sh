@@ -4,8 +4,6 @@
 set -euo pipefail
 
 packages=(postgresql redis-server prometheus shellcheck yamllint jq openssl make debootstrap util-linux wrk curl python3)
-# The OTLP definitions the tests' trace collector is compiled from (tests/TheReview.Templates.Tests.csproj).
-packages+=(opentelemetry-proto)
 
 # npm fetches the admin UIs' stand-ins from the npm registry (tests/images); the machine's own Node.js may provide it.
 command -v npm >/dev/null || packages+=(npm)
@@ -18,6 +16,12 @@ if ((${#missing[@]})); then
   echo "Installing: ${missing[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# The OTLP definitions the tests' trace collector is compiled from (tests/TheReview.Templates.Tests.csproj):
+# bookworm has none, trixie does.
+if ! dpkg-query -W -f='${Status}' opentelemetry-proto 2>/dev/null | grep -q "install ok installed"; then
+  bash "$(dirname "$0")/add-trixie-source.sh"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -t trixie opentelemetry-proto >/dev/null
 fi
 
 # The packaged services must not hold ports or start on their own: the tests start their own instances where they need them.
