@@ -52,7 +52,12 @@ public sealed class DevelopmentStackTests(TemplateHive hive)
             await RedisCommanderAnswersBehindItsLoginAndShowsTheStacksRedisAsync(stack);
             await TheRepositorysOwnTestsPassInTheDevelopmentContainerAsync(stack);
 
+            // Redis Commander (admin profile) is still up: make dev-down takes it down too, and with it the network.
             (await stack.MakeAsync("dev-down")).EnsureSuccess();
+            var left = await DockerHost.RunAsync("ps", "--all", "--format", "{{.Names}}", "--filter", $"label=com.docker.compose.project={stack.Name}");
+            Assert.Equal(string.Empty, left.EnsureSuccess().StandardOutput.Trim());
+            var networks = await DockerHost.RunAsync("network", "ls", "--format", "{{.Name}}", "--filter", $"label=com.docker.compose.project={stack.Name}");
+            Assert.Equal(string.Empty, networks.EnsureSuccess().StandardOutput.Trim());
             var volumes = (await DockerHost.RunAsync("volume", "ls", "--quiet", "--filter", $"label=com.docker.compose.project={stack.Name}")).EnsureSuccess();
             Assert.Contains($"{stack.Name}_postgres-data", volumes.StandardOutput, StringComparison.Ordinal);
 
@@ -61,7 +66,7 @@ public sealed class DevelopmentStackTests(TemplateHive hive)
         }
         finally
         {
-            await Shell.RunAsync(Tools.Docker, ["compose", "-f", "docker-compose.yml", "down", "--volumes", "--remove-orphans"], stack.Repository.Directory);
+            await Shell.RunAsync(Tools.Docker, ["compose", "-f", "docker-compose.yml", "--profile", "*", "down", "--volumes", "--remove-orphans"], stack.Repository.Directory);
             // Only the image this test built; the shared local stand-ins stay cached.
             await DockerHost.RunAsync("image", "rm", "--force", $"{stack.Settings["API_IMAGE"]}:dev");
         }

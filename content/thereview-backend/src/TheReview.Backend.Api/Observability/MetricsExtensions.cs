@@ -12,6 +12,10 @@ internal static class MetricsExtensions
 
     public static WebApplication UseMetricsEndpoint(this WebApplication app)
     {
+        // prometheus-net would also start, at the first scrape, adapters that re-publish every .NET Meter and
+        // EventCounter: each request would be recorded twice (UseHttpMetrics and ASP.NET Core's own meter), at a
+        // cost per request that only scraped replicas pay. The dashboards and alerts read none of those series.
+        Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions { SuppressEventCounters = true, SuppressMeters = true });
         app.UseHttpMetrics();
         // Scrapes short-circuit like the health probes: not logged, not counted in the HTTP metrics.
         app.MapMetrics(Path).ShortCircuit();
