@@ -68,7 +68,9 @@ public sealed class HealthEndpointTests(ServiceFixture service) : IClassFixture<
         Assert.DoesNotContain("endpoint=\"/health", metrics, StringComparison.Ordinal);
         Assert.DoesNotContain("endpoint=\"/metrics", metrics, StringComparison.Ordinal);
         // Each request is recorded once: no second copy of ASP.NET Core's own meters (prometheus-net's adapter).
+        // The runtime's meter stays.
         Assert.DoesNotContain("microsoft_aspnetcore_hosting_http_server_request_duration", metrics, StringComparison.Ordinal);
+        Assert.Contains("system_runtime_dotnet_gc_heap_total_allocated", metrics, StringComparison.Ordinal);
     }
 
 }
