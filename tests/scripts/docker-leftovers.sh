@@ -2,14 +2,15 @@
 # What a test run leaves behind in Docker. "docker-leftovers.sh" lists the containers, networks, volumes, Swarm
 # services, secrets and configs, and the images the specs build (thereview-test/*), one per line;
 # "docker-leftovers.sh FILE" prints those that are here now and not in FILE (an earlier listing) and exits 1
-# if there are any. Without a running engine the list is empty.
+# if there are any. Without a running engine the list is empty. The engine's own networks are not listed: Swarm
+# adds ingress and docker_gwbridge when a spec turns it on, and keeps them while it is on.
 set -euo pipefail
 
 list() {
   docker info >/dev/null 2>&1 || return 0
   {
     docker ps -a --format 'container {{.Names}}'
-    docker network ls --format 'network {{.Name}}'
+    docker network ls --format 'network {{.Name}}' | grep -v -x -E 'network (bridge|host|none|ingress|docker_gwbridge)' || true
     docker volume ls --format 'volume {{.Name}}'
     docker image ls --format 'image {{.Repository}}:{{.Tag}}' --filter 'reference=thereview-test/*'
     if [ "$(docker info --format '{{.Swarm.ControlAvailable}}')" = true ]; then
