@@ -106,7 +106,7 @@ public sealed class ProductionImageTests(TemplateHive hive)
         finally
         {
             var logs = await DockerHost.RunAsync("logs", name);
-            await DockerHost.RunAsync("rm", "--force", name);
+            await DockerHost.RunAsync("rm", "--force", "--volumes", name);
             await DropDatabaseAsync(database);
             TestContext.Current.TestOutputHelper?.WriteLine(logs.Output.Length > 4000 ? logs.Output[^4000..] : logs.Output);
         }

@@ -25,7 +25,8 @@ public sealed class StandInContractTests
         }
         finally
         {
-            await DockerHost.RunAsync("rm", "--force", server, wrapped);
+            // --volumes: the image declares VOLUME /data, and each container made an anonymous one.
+            await DockerHost.RunAsync("rm", "--force", "--volumes", server, wrapped);
         }
     }
 

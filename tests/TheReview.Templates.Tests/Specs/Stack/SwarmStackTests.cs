@@ -149,7 +149,7 @@ public sealed class SwarmStackTests(SwarmDeployment stack)
                 .Split('\n', StringSplitOptions.RemoveEmptyEntries);
             if (containers.Length > 0)
             {
-                (await DockerHost.RunAsync(["rm", "--force", .. containers])).EnsureSuccess();
+                (await DockerHost.RunAsync(["rm", "--force", "--volumes", .. containers])).EnsureSuccess();
             }
 
             (await DockerHost.RunAsync("volume", "rm", $"{stack.Name}_{service}-data")).EnsureSuccess();
