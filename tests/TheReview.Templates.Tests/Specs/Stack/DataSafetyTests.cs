@@ -76,6 +76,8 @@ public sealed class DataSafetyTests(SwarmDeployment stack)
     [Fact]
     public async Task A_restore_into_a_database_in_use_is_refused_unless_forced()
     {
+        // Redis in use: a read caches the review (for five minutes); a restore by another spec may have emptied it.
+        Assert.Equal(HttpStatusCode.OK, await stack.StatusAsync(stack.ReviewPath));
         var postgresBackup = (await stack.Workspace.MakeAsync("--no-print-directory", "backup-postgres")).EnsureSuccess().StandardOutput.Trim().Split('\n')[^1];
         var redisBackup = (await stack.Workspace.MakeAsync("--no-print-directory", "backup-redis")).EnsureSuccess().StandardOutput.Trim().Split('\n')[^1];
         var before = await stack.PsqlAsync(SwarmDeployment.ReviewsChecksum);
