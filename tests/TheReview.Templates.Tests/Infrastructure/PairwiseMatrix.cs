@@ -16,7 +16,13 @@ public static class PairwiseMatrix
         ("auth", ["jwt", "none"]),
     ];
 
+    private static readonly Dictionary<string, string?> Defaults =
+        TemplateManifest.Parameters.ToDictionary(p => p.Name, p => p.Symbol["defaultValue"]?.GetValue<string>());
+
     public static IReadOnlyList<Scenario> Cells { get; } = Build();
+
+    /// <summary>The value a cell gives an option: its own, or the template's default when it gives none.</summary>
+    public static string? ValueOf(Scenario cell, string option) => cell.OptionValue(option) ?? Defaults[option];
 
     public static TheoryData<string> CellIds => [.. Cells.Select(c => c.Id)];
 
@@ -51,6 +57,13 @@ public static class PairwiseMatrix
 
     private static Scenario ToScenario(string[] values)
     {
+        // The cell of every default is the default repository, which the running-service specs build anyway:
+        // one instantiation and one build serve both.
+        if (Factors.Select((factor, i) => Defaults[factor.Option] == values[i]).All(isDefault => isDefault))
+        {
+            return Scenario.Default;
+        }
+
         var id = "matrix-" + string.Join('-', Factors.Select((factor, i) => factor.Values is ["true", "false"]
             ? (values[i] == "true" ? factor.Option : "no" + factor.Option)
             : values[i]));

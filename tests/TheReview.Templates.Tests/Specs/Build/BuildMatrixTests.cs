@@ -10,8 +10,8 @@ public sealed class BuildMatrixTests(TemplateHive hive)
     {
         var missing = PairwiseMatrix.RequiredPairs()
             .Where(pair => !PairwiseMatrix.Cells.Any(cell =>
-                cell.OptionValue(PairwiseMatrix.Factors[pair.A].Option) == pair.ValueA &&
-                cell.OptionValue(PairwiseMatrix.Factors[pair.B].Option) == pair.ValueB))
+                PairwiseMatrix.ValueOf(cell, PairwiseMatrix.Factors[pair.A].Option) == pair.ValueA &&
+                PairwiseMatrix.ValueOf(cell, PairwiseMatrix.Factors[pair.B].Option) == pair.ValueB))
             .ToList();
 
         Assert.Empty(missing);
