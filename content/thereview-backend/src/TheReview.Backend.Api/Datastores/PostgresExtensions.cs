@@ -18,7 +18,9 @@ internal static class PostgresExtensions
     public static WebApplicationBuilder AddPostgres(this WebApplicationBuilder builder)
     {
         builder.Services.AddDatastoreOptions<PostgresOptions>(Name, options => options.BuildConnectionString());
-        builder.Services.AddDbContext<AppDbContext>((services, options) =>
+        // Pooled: the options (and the connection string) are built once, and a request rents a context instead of
+        // building one. A cached read binds the context too, before its filter answers from Redis.
+        builder.Services.AddDbContextPool<AppDbContext>((services, options) =>
             options.UseNpgsql(
                 services.GetRequiredService<IOptions<PostgresOptions>>().Value.BuildConnectionString(),
                 npgsql => npgsql.EnableRetryOnFailure(maxRetryCount: 3)));
