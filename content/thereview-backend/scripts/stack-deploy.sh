@@ -12,6 +12,7 @@ shift
 files=()
 for file in "$@"; do files+=(-c "$file"); done
 attempts=${STACK_DEPLOY_ATTEMPTS:-5}
+[[ "$attempts" =~ ^[1-9][0-9]*$ ]] || { echo "STACK_DEPLOY_ATTEMPTS must be a whole number, 1 or more (it is '$attempts'); nothing was deployed" >&2; exit 2; }
 
 output=$(mktemp)
 trap 'rm -f "$output"' EXIT

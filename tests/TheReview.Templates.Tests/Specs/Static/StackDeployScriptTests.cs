@@ -49,6 +49,18 @@ public sealed class StackDeployScriptTests(TemplateHive hive)
         Assert.Contains("make prod-status", result.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("three")]
+    public async Task A_bad_number_of_attempts_is_refused_before_anything_is_deployed(string attempts)
+    {
+        var (result, calls) = await DeployAsync([(0, Deployed)], attempts);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Empty(calls);
+        Assert.Contains($"STACK_DEPLOY_ATTEMPTS must be a whole number, 1 or more (it is '{attempts}'); nothing was deployed", result.Output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Make_prod_deploy_deploys_through_the_script()
     {
@@ -58,8 +70,8 @@ public sealed class StackDeployScriptTests(TemplateHive hive)
         Assert.DoesNotContain("\tdocker stack deploy", repository.Read("Makefile"), StringComparison.Ordinal);
     }
 
-    /// <summary>Runs the script with three attempts; the stand-in docker gives the answers in order and records each call.</summary>
-    private async Task<(CommandResult Result, List<string> Calls)> DeployAsync(IReadOnlyList<(int Exit, string Message)> answers)
+    /// <summary>Runs the script (three attempts unless told); the stand-in docker gives the answers in order and records each call.</summary>
+    private async Task<(CommandResult Result, List<string> Calls)> DeployAsync(IReadOnlyList<(int Exit, string Message)> answers, string attempts = "3")
     {
         var repository = await hive.InstantiateAsync(Scenario.Default);
         var standIn = PackPaths.NewTempDirectory("docker-stand-in");
@@ -78,7 +90,7 @@ public sealed class StackDeployScriptTests(TemplateHive hive)
         {
             ["PATH"] = $"{standIn}:{Environment.GetEnvironmentVariable("PATH")}",
             ["STAND_IN"] = standIn,
-            ["STACK_DEPLOY_ATTEMPTS"] = "3",
+            ["STACK_DEPLOY_ATTEMPTS"] = attempts,
         });
         var calls = File.Exists(Path.Combine(standIn, "calls")) ? File.ReadAllLines(Path.Combine(standIn, "calls")).ToList() : [];
         return (result, calls);
