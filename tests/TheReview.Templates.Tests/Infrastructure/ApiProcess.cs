@@ -16,16 +16,21 @@ public sealed class ApiProcess : IAsyncDisposable
     private readonly Process process;
     private readonly StringBuilder output = new();
 
-    private ApiProcess(Process process, int port)
+    private ApiProcess(Process process, int port, int managementPort)
     {
         this.process = process;
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
         Client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(15) };
+        Management = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{managementPort}"), Timeout = TimeSpan.FromSeconds(15) };
     }
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The public port: the API and its probes' status.</summary>
     public HttpClient Client { get; }
+
+    /// <summary>The management port: metrics and the per-check health report.</summary>
+    public HttpClient Management { get; }
 
     public string Output
     {
@@ -49,6 +54,11 @@ public sealed class ApiProcess : IAsyncDisposable
         string assembly, IReadOnlyDictionary<string, string?> environment, AuthenticationHeaderValue? authorization = null)
     {
         var port = FreePort.Next();
+        var managementPort = FreePort.Next();
+        while (managementPort == port)
+        {
+            managementPort = FreePort.Next();
+        }
         var start = new ProcessStartInfo("dotnet", [assembly])
         {
             WorkingDirectory = Path.GetDirectoryName(assembly),
@@ -61,7 +71,8 @@ public sealed class ApiProcess : IAsyncDisposable
         }
 
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        var api = new ApiProcess(Process.Start(start)!, port);
+        start.Environment["Management__Port"] = managementPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var api = new ApiProcess(Process.Start(start)!, port, managementPort);
         api.Client.DefaultRequestHeaders.Authorization = authorization;
         api.process.OutputDataReceived += (_, line) => api.Append(line.Data);
         api.process.ErrorDataReceived += (_, line) => api.Append(line.Data);
@@ -86,10 +97,10 @@ public sealed class ApiProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The JSON report of <c>/health/ready</c>, whatever its status code.</summary>
+    /// <summary>The JSON report of <c>/health/ready</c> on the management port, whatever its status code.</summary>
     public async Task<JsonElement> ReadinessReportAsync()
     {
-        using var response = await Client.GetAsync("/health/ready");
+        using var response = await Management.GetAsync("/health/ready");
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
@@ -149,6 +160,7 @@ public sealed class ApiProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        Management.Dispose();
         if (!process.HasExited)
         {
             process.Kill(entireProcessTree: true);

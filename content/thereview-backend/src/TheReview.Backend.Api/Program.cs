@@ -13,6 +13,7 @@ try
     builder.Configuration.AddSecretFiles();
     builder.AddStructuredLogging();
     builder.AddTracing();
+    builder.AddManagementPort();
     builder.AddApiDefaults();
     builder.AddProtections();
     //#if (jwt)
@@ -24,12 +25,13 @@ try
 
     var app = builder.Build();
 
+    app.UseManagementPort();
     app.UseApiDefaults();
     app.UseProtections();
     //#if (jwt)
     app.UseAuth();
     //#endif
-    app.UseMetricsEndpoint();
+    app.UseHttpRequestMetrics();
     app.MapHealthEndpoints();
     app.MapApiReference();
     app.MapFeatures();

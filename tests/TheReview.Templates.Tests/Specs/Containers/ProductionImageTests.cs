@@ -69,12 +69,22 @@ public sealed class ProductionImageTests(TemplateHive hive)
         return found;
     }
 
+    /// <summary>
+    /// The ways an operator chooses the API's port, in Kestrel's order of precedence. The image's self-probe must
+    /// find the instance whichever is used, or Docker and Swarm restart a working container in a loop. The empty
+    /// ASPNETCORE_HTTP_PORTS beside ASPNETCORE_URLS is what an operator gets by blanking the image's default.
+    /// </summary>
+    private static readonly Func<int, string[]>[] PortChoices =
+    [
+        port => ["--env", $"ASPNETCORE_HTTP_PORTS={port}"],
+        port => ["--env", $"ASPNETCORE_URLS=http://+:{port}", "--env", "ASPNETCORE_HTTP_PORTS="],
+        port => ["--env", $"Kestrel__Endpoints__Http__Url=http://+:{port}"],
+    ];
+
     private static async Task RunsHardenedAndHealthyAsync(string tag)
     {
-        var port = FreePort.Next();
         var database = $"orders_{Guid.NewGuid():N}";
         var postgres = new Npgsql.NpgsqlConnectionStringBuilder(TestServices.Postgres) { Database = database };
-        var name = $"thereview-image-{Guid.NewGuid():N}"[..30];
         var identity = await IdentityProvider.Shared;
         string[] settings =
         [
@@ -88,27 +98,40 @@ public sealed class ProductionImageTests(TemplateHive hive)
         var migrate = (await DockerHost.RunAsync(["run", "--rm", .. settings, tag, "migrate"])).EnsureSuccess();
         Assert.DoesNotContain("Cannot load library", migrate.Output, StringComparison.Ordinal);
         Assert.DoesNotMatch(@"""@l"":""(Error|Fatal)""", migrate.Output);
-        var run = await DockerHost.RunAsync(["run", "--detach", "--name", name, .. settings,
-            "--env", $"ASPNETCORE_HTTP_PORTS={port}", "--health-interval", "2s", tag]);
-        run.EnsureSuccess();
+        // One container per way of choosing the port, side by side on the host's network: each its own ports.
+        var containers = PortChoices.Select(choice => (Name: $"thereview-image-{Guid.NewGuid():N}"[..30], Port: FreePort.Next(), Choice: choice)).ToList();
         try
         {
+            foreach (var (name, port, choice) in containers)
+            {
+                (await DockerHost.RunAsync(["run", "--detach", "--name", name, .. settings, .. choice(port),
+                    "--env", $"Management__Port={FreePort.Next()}", "--health-interval", "2s", tag])).EnsureSuccess();
+            }
+
             var healthy = await Poll.UntilAsync(async () =>
-                (await DockerHost.InspectAsync(name)).GetProperty("State").GetProperty("Health").GetProperty("Status").GetString() == "healthy",
-                TimeSpan.FromSeconds(90), "container health 'healthy'");
-            Figures.Report($"production container healthy after {healthy.TotalSeconds:F1} s");
-            Assert.All(await DockerHost.ProcessesAsync(name), process => Assert.Equal(1654, process.Uid));
-            var environment = await DockerHost.EnvironmentOfAsync(name);
-            Assert.Contains("SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt", environment);
+            {
+                var states = await Task.WhenAll(containers.Select(async c => (await DockerHost.InspectAsync(c.Name)).GetProperty("State").GetProperty("Health").GetProperty("Status").GetString()));
+                return states.All(state => state == "healthy");
+            }, TimeSpan.FromSeconds(90), "container health 'healthy' with the port set by ASPNETCORE_HTTP_PORTS, by ASPNETCORE_URLS and by Kestrel endpoints");
+            Figures.Report($"production containers healthy after {healthy.TotalSeconds:F1} s, port set by HTTP_PORTS, URLS and Kestrel endpoints");
             using var client = new HttpClient();
-            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri($"http://127.0.0.1:{port}/health/ready"))).StatusCode);
+            foreach (var (name, port, _) in containers)
+            {
+                Assert.All(await DockerHost.ProcessesAsync(name), process => Assert.Equal(1654, process.Uid));
+                Assert.Contains("SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt", await DockerHost.EnvironmentOfAsync(name));
+                Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri($"http://127.0.0.1:{port}/health/ready"))).StatusCode);
+            }
         }
         finally
         {
-            var logs = await DockerHost.RunAsync("logs", name);
-            await DockerHost.RunAsync("rm", "--force", "--volumes", name);
+            foreach (var (name, _, _) in containers)
+            {
+                var logs = await DockerHost.RunAsync("logs", name);
+                await DockerHost.RunAsync("rm", "--force", "--volumes", name);
+                TestContext.Current.TestOutputHelper?.WriteLine(logs.Output.Length > 4000 ? logs.Output[^4000..] : logs.Output);
+            }
+
             await DropDatabaseAsync(database);
-            TestContext.Current.TestOutputHelper?.WriteLine(logs.Output.Length > 4000 ? logs.Output[^4000..] : logs.Output);
         }
     }
 

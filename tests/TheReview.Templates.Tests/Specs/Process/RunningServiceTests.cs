@@ -111,6 +111,27 @@ public sealed class RunningServiceTests(RunningServiceFixture service)
         Assert.Equal(HttpStatusCode.OK, await api.StatusAsync("/health/ready"));
     }
 
+    /// <summary>
+    /// The real server, not the in-memory one: Kestrel knows each connection's local port, so the metrics and the
+    /// report answer on the management port, and no spelling of their paths reaches them on the public port.
+    /// </summary>
+    [Fact]
+    public async Task Metrics_and_the_health_report_answer_on_the_management_port_and_no_spelling_reaches_them_on_the_public_port()
+    {
+        await using var api = await service.StartAsync(service.WithoutMongo);
+
+        var leaks = await PrivatePaths.LeaksAsync(api.BaseAddress.ToString().TrimEnd('/'));
+        var metrics = await api.Management.GetStringAsync("/metrics");
+        var report = await api.ReadinessReportAsync();
+        using var other = await api.Management.GetAsync("/openapi/v1.json");
+
+        Assert.True(leaks.Count == 0, "The public port answered a private path: " + string.Join(", ", leaks));
+        Assert.Contains("# TYPE", metrics, StringComparison.Ordinal);
+        Assert.True(report.TryGetProperty("entries", out _));
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        Figures.Report($"{PrivatePaths.Spellings.Length} spellings of /metrics and /health/ready on the public port: none answered the metrics or the report");
+    }
+
     [Fact]
     public async Task Metrics_carry_http_durations_and_health_check_status()
     {
@@ -118,9 +139,9 @@ public sealed class RunningServiceTests(RunningServiceFixture service)
         await api.StatusAsync("/health/ready");
 
         var metrics = await Poll.UntilAsync(
-            async () => (await api.Client.GetStringAsync("/metrics")).Contains("aspnetcore_healthcheck_status", StringComparison.Ordinal),
+            async () => (await api.Management.GetStringAsync("/metrics")).Contains("aspnetcore_healthcheck_status", StringComparison.Ordinal),
             TimeSpan.FromSeconds(10), "health-check status metric");
-        var text = await api.Client.GetStringAsync("/metrics");
+        var text = await api.Management.GetStringAsync("/metrics");
 
         Assert.Contains("http_request_duration_seconds", text, StringComparison.Ordinal);
         Assert.Contains("aspnetcore_healthcheck_status{name=\"postgres\"} 1", text, StringComparison.Ordinal);
@@ -134,9 +155,9 @@ public sealed class RunningServiceTests(RunningServiceFixture service)
         await api.StatusAsync("/health/ready");
         await api.StatusAsync("/api/reviews");
         await Poll.UntilAsync(
-            async () => (await api.Client.GetStringAsync("/metrics")).Contains("aspnetcore_healthcheck_status", StringComparison.Ordinal),
+            async () => (await api.Management.GetStringAsync("/metrics")).Contains("aspnetcore_healthcheck_status", StringComparison.Ordinal),
             TimeSpan.FromSeconds(10), "health-check status metric");
-        var exported = PromQl.ExportedNames(await api.Client.GetStringAsync("/metrics"))
+        var exported = PromQl.ExportedNames(await api.Management.GetStringAsync("/metrics"))
             .Concat(Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Fixtures", "metrics"), "*.txt").SelectMany(File.ReadAllLines))
             .ToHashSet(StringComparer.Ordinal);
         var queries = PromQl.Queries(service.Default).ToList();

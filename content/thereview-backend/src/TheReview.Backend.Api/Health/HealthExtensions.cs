@@ -1,4 +1,5 @@
 using HealthChecks.UI.Client;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -8,7 +9,8 @@ namespace TheReview.Backend.Api.Health;
 /// Three levels of health:
 /// <c>/health</c> answers while the process serves HTTP (Docker HEALTHCHECK, load balancers);
 /// <c>/health/live</c> runs the checks tagged live only (none by default), never a dependency;
-/// <c>/health/ready</c> checks every datastore, each with a timeout, and turns 503 when one fails or shutdown begins.
+/// <c>/health/ready</c> checks every datastore, each with a timeout, and turns 503 when one fails or shutdown begins;
+/// its per-check report is served on the management port only (<see cref="ManagementPort"/>).
 /// Probes short-circuit the pipeline: they come every few seconds from Docker, proxies and Prometheus, so they skip
 /// request logging and the HTTP metrics (their latency would hide the API's) and cost as little as a probe can.
 /// Their failures are logged by the health checks themselves.
@@ -38,6 +40,10 @@ internal static class HealthExtensions
         return builder;
     }
 
+    /// <summary>Liveness runs the checks tagged live only (none by default).</summary>
+    public static HealthCheckOptions Liveness { get; } = new() { Predicate = registration => registration.Tags.Contains(HealthTags.Live) };
+
+    /// <summary>The public port's probes: each answers with its status alone. The report is the management port's.</summary>
     public static WebApplication MapHealthEndpoints(this WebApplication app)
     {
         app.MapGet("/health", () => TypedResults.Text("Healthy"))
@@ -45,32 +51,39 @@ internal static class HealthExtensions
             .ShortCircuit();
 
         // The status alone ("Healthy"), as no check has anything more to report.
-        app.MapHealthChecks(LivePath, new() { Predicate = registration => registration.Tags.Contains(HealthTags.Live) })
+        app.MapHealthChecks(LivePath, Liveness).ShortCircuit();
+
+        app.MapGet(ReadyPath, (HttpContext context) => WriteReadinessAsync(context, detailed: false))
+            .ExcludeFromDescription()
             .ShortCircuit();
 
-        app.MapGet(ReadyPath, async (ReadinessProbe probe, HttpContext context, CancellationToken cancellationToken) =>
-        {
-            var report = await probe.CheckAsync(cancellationToken);
-            if (!app.Environment.IsDevelopment())
-            {
-                report = HealthReportRedaction.WithoutDetails(report);
-            }
-
-            context.Response.StatusCode = report.Status == HealthStatus.Unhealthy
-                ? StatusCodes.Status503ServiceUnavailable
-                : StatusCodes.Status200OK;
-            context.Response.Headers.CacheControl = "no-store";
-            if (AcceptsOnlyPlainText(context.Request))
-            {
-                // Proxies ask for the status alone; the per-check report stays on the backend network.
-                await context.Response.WriteAsync(report.Status.ToString(), cancellationToken);
-                return;
-            }
-
-            await UIResponseWriter.WriteHealthCheckUIResponse(context, report);
-        }).ExcludeFromDescription().ShortCircuit();
-
         return app;
+    }
+
+    /// <summary>
+    /// Readiness: 200 or 503, and the per-check report (<paramref name="detailed"/>, without exception details outside
+    /// Development) unless plain text is all the caller accepts.
+    /// </summary>
+    public static async Task WriteReadinessAsync(HttpContext context, bool detailed)
+    {
+        var report = await context.RequestServices.GetRequiredService<ReadinessProbe>().CheckAsync(context.RequestAborted);
+        if (!context.RequestServices.GetRequiredService<IHostEnvironment>().IsDevelopment())
+        {
+            report = HealthReportRedaction.WithoutDetails(report);
+        }
+
+        context.Response.StatusCode = report.Status == HealthStatus.Unhealthy
+            ? StatusCodes.Status503ServiceUnavailable
+            : StatusCodes.Status200OK;
+        context.Response.Headers.CacheControl = "no-store";
+        if (!detailed || AcceptsOnlyPlainText(context.Request))
+        {
+            context.Response.ContentType = "text/plain";
+            await context.Response.WriteAsync(report.Status.ToString(), context.RequestAborted);
+            return;
+        }
+
+        await UIResponseWriter.WriteHealthCheckUIResponse(context, report);
     }
 
     private static bool AcceptsOnlyPlainText(HttpRequest request) =>

@@ -2,7 +2,9 @@ namespace TheReview.Backend.Api.Hosting;
 
 /// <summary>
 /// The <c>healthcheck</c> command: the container's HEALTHCHECK without curl or a shell. It asks the running
-/// instance's <c>/health/live</c> on the local port and exits 0 on 200, 1 otherwise.
+/// instance's <c>/health/live</c> on the management port and exits 0 on 200, 1 otherwise. The management port
+/// is the app's own setting, so the probe finds the instance however the operator chose the public port
+/// (ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS or Kestrel endpoints).
 /// </summary>
 internal static class SelfProbe
 {
@@ -12,8 +14,25 @@ internal static class SelfProbe
 
     public static async Task<int> RunAsync()
     {
-        var ports = Environment.GetEnvironmentVariable("ASPNETCORE_HTTP_PORTS") ?? "8080";
-        var port = ports.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0];
+        // The settings the instance read: its appsettings files beside the app and the environment.
+        var environment = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? Environments.Production;
+        var configuration = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddJsonFile($"appsettings.{environment}.json", optional: true)
+            .AddEnvironmentVariables()
+            .Build();
+        int port;
+        try
+        {
+            port = ManagementPort.PortOf(configuration);
+        }
+        catch (InvalidSettingException exception)
+        {
+            await Console.Error.WriteLineAsync(exception.Message);
+            return 1;
+        }
+
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         try
         {

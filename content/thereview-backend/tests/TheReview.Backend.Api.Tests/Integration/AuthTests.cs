@@ -107,9 +107,8 @@ public sealed class AuthTests(ServiceFixture service) : IClassFixture<ServiceFix
     [Theory]
     [InlineData("/health")]
     [InlineData("/health/live")]
-    [InlineData("/metrics")]
     [InlineData("/openapi/v1.json")]
-    public async Task Probes_scrapes_and_the_openapi_document_need_no_token(string path)
+    public async Task Probes_and_the_openapi_document_need_no_token(string path)
     {
         using var client = ClientWith(null);
 

@@ -18,10 +18,10 @@ public sealed class HealthEndpointTests(ServiceFixture service) : IClassFixture<
     }
 
     [Fact]
-    public async Task Readiness_is_200_and_lists_every_datastore_when_all_are_up()
+    public async Task Readiness_on_the_management_port_is_200_and_lists_every_datastore_when_all_are_up()
     {
         service.RequireAll();
-        using var client = service.CreateClient();
+        using var client = service.CreateManagementClient();
 
         var response = await client.GetAsync("/health/ready", TestContext.Current.CancellationToken);
 
@@ -36,10 +36,10 @@ public sealed class HealthEndpointTests(ServiceFixture service) : IClassFixture<
     }
 
     [Fact]
-    public async Task Readiness_asked_for_plain_text_gives_the_status_alone()
+    public async Task Readiness_on_the_management_port_asked_for_plain_text_gives_the_status_alone()
     {
         service.RequireAll();
-        using var client = service.CreateClient();
+        using var client = service.CreateManagementClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/health/ready");
         request.Headers.Accept.ParseAdd("text/plain");
 
@@ -50,18 +50,74 @@ public sealed class HealthEndpointTests(ServiceFixture service) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_public_readiness_gives_the_status_alone_even_to_a_caller_asking_for_json()
+    {
+        service.RequireAll();
+        using var client = service.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/health/ready");
+        request.Headers.Accept.ParseAdd("application/json");
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    /// <summary>Routing ignores case and a trailing slash, and a proxy's path rules can be spelled around: the port cannot.</summary>
+    [Theory]
+    [InlineData("/metrics")]
+    [InlineData("/METRICS")]
+    [InlineData("/Metrics")]
+    [InlineData("/metrics/")]
+    [InlineData("/metrics;x")]
+    [InlineData("/%6Detrics")]
+    [InlineData("//metrics")]
+    [InlineData("/api/../metrics")]
+    [InlineData("/health/ready/")]
+    [InlineData("/HEALTH/READY")]
+    [InlineData("/Health/Ready/")]
+    [InlineData("/health/ready/details")]
+    public async Task No_spelling_reaches_the_metrics_or_the_health_report_on_the_public_port(string path)
+    {
+        using var client = service.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.ParseAdd("application/json");
+
+        using var response = await client.SendAsync(request, TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.DoesNotContain("# TYPE", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"entries\"", body, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/openapi/v1.json")]
+    [InlineData("/health")]
+    [InlineData("/api")]
+    public async Task The_management_port_answers_nothing_but_metrics_and_health(string path)
+    {
+        using var client = service.CreateManagementClient();
+
+        using var response = await client.GetAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Metrics_count_api_requests_but_not_probes_or_scrapes()
     {
         using var client = service.CreateClient();
-        foreach (var probe in new[] { "/health", "/health/live", "/health/ready", "/metrics" })
+        using var management = service.CreateManagementClient();
+        foreach (var probe in new[] { "/health", "/health/live", "/health/ready" })
         {
             await client.GetAsync(probe, TestContext.Current.CancellationToken);
         }
 
         // After the first scrape, when prometheus-net would have started its adapters.
+        (await management.GetAsync("/metrics", TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
         (await client.GetAsync("/openapi/v1.json", TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
 
-        var metrics = await client.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+        var metrics = await management.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
 
         Assert.Contains("http_request_duration_seconds", metrics, StringComparison.Ordinal);
         Assert.Contains("endpoint=\"/openapi/{documentName}.json\"", metrics, StringComparison.Ordinal);

@@ -89,6 +89,13 @@ public sealed class ServiceFixture : WebApplicationFactory<Program>, IAsyncLifet
         //#endif
     }
 
+    /// <summary>
+    /// A client of the management port (metrics, the health report), without a token. The in-memory server has
+    /// no ports, so each request is given the management port as its local port, as Kestrel would.
+    /// </summary>
+    public HttpClient CreateManagementClient() =>
+        new(Server.CreateHandler(context => context.Connection.LocalPort = ManagementPort.DefaultPort)) { BaseAddress = Server.BaseAddress };
+
     /// <summary>Skips the calling test, with the reason, unless every named datastore is reachable.</summary>
     public void Require(params TestDatastore[] stores)
     {
