@@ -53,12 +53,8 @@ public sealed class ApiProcess : IAsyncDisposable
     public static async Task<ApiProcess> StartAsync(
         string assembly, IReadOnlyDictionary<string, string?> environment, AuthenticationHeaderValue? authorization = null)
     {
-        var port = FreePort.Next();
-        var managementPort = FreePort.Next();
-        while (managementPort == port)
-        {
-            managementPort = FreePort.Next();
-        }
+        var ports = FreePort.Next(2);
+        var (port, managementPort) = (ports[0], ports[1]);
         var start = new ProcessStartInfo("dotnet", [assembly])
         {
             WorkingDirectory = Path.GetDirectoryName(assembly),

@@ -52,8 +52,15 @@ public sealed class SwarmDeployment : IAsyncLifetime
             ("OTEL_EXPORTER_OTLP_ENDPOINT", Collector?.Endpoint ?? ""));
         // No Grafana stand-in under THEREVIEW_TEST_IMAGES=local: an Nginx that answers with the request headers it received stands in for it,
         // so the specs see what the stack's proxy sends to Grafana (and what it adds to Grafana's answers).
+        // Nginx gets the open-file limits of a stock Docker install under systemd (soft 1,024, hard 524,288), which
+        // this machine's hand-started engine (20,000 for both) would hide.
         await File.WriteAllTextAsync(Workspace.Repository.PathOf(Override), $"""
             services:
+              nginx:
+                ulimits:
+                  nofile:
+                    soft: 1024
+                    hard: 524288
               grafana:
                 image: {Workspace.Settings["NGINX_IMAGE"]}
                 user: "101:101"
@@ -77,7 +84,7 @@ public sealed class SwarmDeployment : IAsyncLifetime
                     listen 3000;
                     default_type text/plain;
                     location / {
-                        return 200 "host=$host\nupgrade=$http_upgrade\nconnection=$http_connection\nx-forwarded-for=$http_x_forwarded_for\nx-forwarded-proto=$http_x_forwarded_proto\nx-real-ip=$http_x_real_ip\nuri=$request_uri\n";
+                        return 200 "host=$http_host\nupgrade=$http_upgrade\nconnection=$http_connection\nx-forwarded-for=$http_x_forwarded_for\nx-forwarded-proto=$http_x_forwarded_proto\nx-real-ip=$http_x_real_ip\nuri=$request_uri\n";
                     }
                 }
             }

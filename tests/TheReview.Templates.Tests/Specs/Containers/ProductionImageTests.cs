@@ -99,13 +99,14 @@ public sealed class ProductionImageTests(TemplateHive hive)
         Assert.DoesNotContain("Cannot load library", migrate.Output, StringComparison.Ordinal);
         Assert.DoesNotMatch(@"""@l"":""(Error|Fatal)""", migrate.Output);
         // One container per way of choosing the port, side by side on the host's network: each its own ports.
-        var containers = PortChoices.Select(choice => (Name: $"thereview-image-{Guid.NewGuid():N}"[..30], Port: FreePort.Next(), Choice: choice)).ToList();
+        var ports = FreePort.Next(PortChoices.Length * 2);
+        var containers = PortChoices.Select((choice, i) => (Name: $"thereview-image-{Guid.NewGuid():N}"[..30], Port: ports[2 * i], Management: ports[(2 * i) + 1], Choice: choice)).ToList();
         try
         {
-            foreach (var (name, port, choice) in containers)
+            foreach (var (name, port, management, choice) in containers)
             {
                 (await DockerHost.RunAsync(["run", "--detach", "--name", name, .. settings, .. choice(port),
-                    "--env", $"Management__Port={FreePort.Next()}", "--health-interval", "2s", tag])).EnsureSuccess();
+                    "--env", $"Management__Port={management}", "--health-interval", "2s", tag])).EnsureSuccess();
             }
 
             var healthy = await Poll.UntilAsync(async () =>
@@ -115,7 +116,7 @@ public sealed class ProductionImageTests(TemplateHive hive)
             }, TimeSpan.FromSeconds(90), "container health 'healthy' with the port set by ASPNETCORE_HTTP_PORTS, by ASPNETCORE_URLS and by Kestrel endpoints");
             Figures.Report($"production containers healthy after {healthy.TotalSeconds:F1} s, port set by HTTP_PORTS, URLS and Kestrel endpoints");
             using var client = new HttpClient();
-            foreach (var (name, port, _) in containers)
+            foreach (var (name, port, _, _) in containers)
             {
                 Assert.All(await DockerHost.ProcessesAsync(name), process => Assert.Equal(1654, process.Uid));
                 Assert.Contains("SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt", await DockerHost.EnvironmentOfAsync(name));
@@ -124,7 +125,7 @@ public sealed class ProductionImageTests(TemplateHive hive)
         }
         finally
         {
-            foreach (var (name, _, _) in containers)
+            foreach (var (name, _, _, _) in containers)
             {
                 var logs = await DockerHost.RunAsync("logs", name);
                 await DockerHost.RunAsync("rm", "--force", "--volumes", name);

@@ -43,6 +43,57 @@ public sealed class DatastoreOutageTests(RunningServiceFixture service)
         Assert.False(api.HasExited);
     }
 
+    /// <summary>
+    /// PostgreSQL stops while the API serves: a write and a list are the service's outage (503 ProblemDetails with
+    /// Retry-After, naming the store), never a 500, and both succeed again within 5 s of the server's return.
+    /// </summary>
+    [Fact]
+    public async Task During_a_postgres_outage_writes_and_lists_answer_503_with_retry_after_and_recover_within_5_s()
+    {
+        await using var api = await service.StartAsync(service.WithoutMongo);
+        await CreateReviewAsync(api);
+
+        await service.Postgres.StopAsync();
+        var answers = new List<string>();
+        try
+        {
+            foreach (var request in OutageRequests())
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                using var response = await api.Client.SendAsync(request);
+                var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+                answers.Add($"{request.Method} {(int)response.StatusCode} in {clock.ElapsedMilliseconds} ms");
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                Assert.NotNull(response.Headers.RetryAfter);
+                Assert.Equal("PostgreSQL is unavailable.", problem.GetProperty("title").GetString());
+            }
+        }
+        finally
+        {
+            await service.Postgres.StartAgainAsync();
+        }
+
+        var back = await Poll.UntilAsync(async () =>
+        {
+            var statuses = new List<HttpStatusCode>();
+            foreach (var request in OutageRequests())
+            {
+                using var response = await api.Client.SendAsync(request);
+                statuses.Add(response.StatusCode);
+            }
+
+            return statuses.All(status => (int)status is >= 200 and < 300);
+        }, Bound, "writes and lists 2xx after PostgreSQL's return");
+        Figures.Report($"PostgreSQL outage: {string.Join(", ", answers)}; 2xx again {back.TotalMilliseconds:F0} ms after it started");
+    }
+
+    private static IEnumerable<HttpRequestMessage> OutageRequests() =>
+    [
+        new(HttpMethod.Post, "/api/reviews") { Content = JsonContent.Create(new { subject = "Scale", author = "ana", rating = 2 }) },
+        new(HttpMethod.Get, "/api/reviews?take=5"),
+    ];
+
     [Fact]
     public async Task A_redis_outage_degrades_reads_to_the_database_without_a_single_5xx()
     {

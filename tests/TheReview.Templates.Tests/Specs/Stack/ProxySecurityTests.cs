@@ -152,6 +152,78 @@ public sealed class ProxySecurityTests(SwarmDeployment stack)
         Figures.Report($"through Nginx: without a token {(int)refused.StatusCode}, with a token {(int)withToken}");
     }
 
+    /// <summary>
+    /// More connections held open at once than a worker's default open-file limit (1,024): each is accepted and
+    /// answered, none with a 5xx, and Nginx never runs out of files. The connections open in waves, as a crowd of
+    /// clients would, and stay open (keep-alive) until the last has its answer.
+    /// </summary>
+    [Fact]
+    public async Task Nginx_holds_2500_concurrent_connections_without_running_out_of_files_or_a_5xx()
+    {
+        const int Connections = 2500;
+        var since = DateTimeOffset.UtcNow.AddSeconds(-1).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var open = new List<IDisposable>();
+        var statuses = new List<string>();
+        // The stack's own certificate (make certs), pinned.
+        using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(stack.Workspace.Repository.Read("secrets/tls.crt"));
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            for (var wave = 0; wave < Connections / 100; wave++)
+            {
+                var answers = await Task.WhenAll(Enumerable.Range(0, 100).Select(async _ =>
+                {
+                    var client = new System.Net.Sockets.TcpClient();
+                    lock (open)
+                    {
+                        open.Add(client);
+                    }
+
+                    try
+                    {
+                        await client.ConnectAsync(IPAddress.Loopback, stack.Workspace.Port("HTTPS_PORT"));
+                        var tls = new System.Net.Security.SslStream(client.GetStream(), false, (_, presented, _, _) => presented?.GetCertHashString() == certificate.Thumbprint);
+                        lock (open)
+                        {
+                            open.Add(tls);
+                        }
+
+                        await tls.AuthenticateAsClientAsync("localhost");
+                        await tls.WriteAsync(Encoding.ASCII.GetBytes("GET /health/ready HTTP/1.1\r\nHost: localhost\r\nAccept: text/plain\r\n\r\n"));
+                        var buffer = new byte[12];
+                        var read = 0;
+                        while (read < buffer.Length && await tls.ReadAsync(buffer.AsMemory(read)) is var n and > 0)
+                        {
+                            read += n;
+                        }
+
+                        return read == buffer.Length ? Encoding.ASCII.GetString(buffer)[9..12] : "closed";
+                    }
+                    catch (Exception exception) when (exception is IOException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException)
+                    {
+                        return exception.GetType().Name;
+                    }
+                }));
+                statuses.AddRange(answers);
+            }
+        }
+        finally
+        {
+            // Streams before their sockets (they were added after them).
+            foreach (var connection in Enumerable.Reverse(open))
+            {
+                connection.Dispose();
+            }
+        }
+
+        var logs = (await DockerHost.RunAsync("service", "logs", "--since", since, $"{stack.Name}_nginx")).Output;
+        var counts = string.Join(", ", statuses.CountBy(s => s).OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Value} x {c.Key}"));
+        Figures.Report($"{Connections} connections held open through Nginx in {clock.ElapsedMilliseconds} ms: {counts}");
+        Assert.DoesNotContain("Too many open files", logs, StringComparison.Ordinal);
+        Assert.All(statuses, status => Assert.True(status is "200" or "429", $"a connection got {status} ({counts})"));
+        Assert.True(statuses.Count(s => s == "200") > Connections / 2, $"fewer than half were answered 200: {counts}");
+    }
+
     [Fact]
     public async Task A_body_over_one_megabyte_gets_413_from_nginx()
     {
@@ -199,6 +271,8 @@ public sealed class ProxySecurityTests(SwarmDeployment stack)
         Assert.Matches("x-forwarded-for=[0-9.]+\n", body);
         Assert.Matches("x-real-ip=[0-9.]+\n", body);
         Assert.Contains("uri=/grafana/api/live/ws\n", body, StringComparison.Ordinal);
+        // The port too, as the browser's Origin has it, or Grafana Live refuses the WebSocket off port 443.
+        Assert.Contains($"host=127.0.0.1:{stack.Workspace.Port("HTTPS_PORT")}\n", body, StringComparison.Ordinal);
         Assert.DoesNotContain("Content-Security-Policy", head, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("Strict-Transport-Security", head, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("X-Content-Type-Options: nosniff", head, StringComparison.OrdinalIgnoreCase);

@@ -318,7 +318,7 @@ public sealed partial class ContainerArtifactTests(TemplateHive hive)
 
         Assert.Equal("/run/secrets/grafana_admin_password", environment.GetProperty("GF_SECURITY_ADMIN_PASSWORD__FILE").GetString());
         Assert.Contains(grafana.GetProperty("secrets").EnumerateArray(), secret => secret.GetProperty("source").GetString() == "grafana_admin_password");
-        Assert.EndsWith("/grafana/", environment.GetProperty("GF_SERVER_ROOT_URL").GetString(), StringComparison.Ordinal);
+        Assert.Equal("https://localhost:443/grafana/", environment.GetProperty("GF_SERVER_ROOT_URL").GetString());
         Assert.Equal("true", environment.GetProperty("GF_SERVER_SERVE_FROM_SUB_PATH").GetString());
         Assert.Contains("location /grafana/", repository.Read("deploy/nginx/nginx.conf"), StringComparison.Ordinal);
 

@@ -38,6 +38,21 @@ public sealed partial class GenerationRuleTests(TemplateHive hive)
         Assert.True(leftovers.Count == 0, string.Join('\n', leftovers));
     }
 
+    /// <summary>The .NET 10 images are Ubuntu 24.04 (noble): no Debian aspnet:10.0 exists, so no file may say so.</summary>
+    [Fact]
+    public async Task No_file_calls_the_dotnet_images_debian()
+    {
+        var repository = await hive.InstantiateAsync(Scenario.Default);
+
+        var wrong = repository.Files
+            .SelectMany(path => repository.Read(path).Split('\n').Select((line, index) => (path, line, index)))
+            .Where(hit => hit.line.Contains("dotnet/", StringComparison.Ordinal) && hit.line.Contains("Debian", StringComparison.OrdinalIgnoreCase))
+            .Select(hit => $"{hit.path}:{hit.index + 1}: {hit.line.Trim()}")
+            .ToList();
+
+        Assert.True(wrong.Count == 0, string.Join('\n', wrong));
+    }
+
     [Theory]
     [MemberData(nameof(Scenario.SnapshottedIds), MemberType = typeof(Scenario))]
     public async Task Dotfiles_are_generated(string scenario)

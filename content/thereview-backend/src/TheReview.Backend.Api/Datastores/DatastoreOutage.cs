@@ -2,7 +2,11 @@ using Microsoft.AspNetCore.Diagnostics;
 
 namespace TheReview.Backend.Api.Datastores;
 
-/// <summary>How one datastore's client says the store cannot be reached (each store registers its own).</summary>
+/// <summary>
+/// How one datastore's client says the store cannot be reached (each store registers its own). It is asked of
+/// the exception and of each exception inside it, since data layers wrap their clients' errors (EF Core's
+/// DbUpdateException and retry limit, a circuit breaker).
+/// </summary>
 public sealed record DatastoreOutage(string Datastore, Func<Exception, bool> Matches);
 
 /// <summary>
@@ -13,7 +17,7 @@ internal sealed class DatastoreOutageHandler(IEnumerable<DatastoreOutage> outage
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var outage = outages.FirstOrDefault(o => o.Matches(exception));
+        var outage = outages.FirstOrDefault(o => Causes(exception).Any(o.Matches));
         if (outage is null)
         {
             return false;
@@ -32,5 +36,13 @@ internal sealed class DatastoreOutageHandler(IEnumerable<DatastoreOutage> outage
                 Detail = "The service cannot reach one of its datastores. Try again shortly.",
             },
         });
+    }
+
+    private static IEnumerable<Exception> Causes(Exception exception)
+    {
+        for (var cause = exception; cause is not null; cause = cause.InnerException)
+        {
+            yield return cause;
+        }
     }
 }

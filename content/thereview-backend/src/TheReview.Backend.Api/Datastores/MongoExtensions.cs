@@ -2,7 +2,6 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using MongoDB.Bson;
 using MongoDB.Driver;
-using Polly;
 using Polly.CircuitBreaker;
 
 namespace TheReview.Backend.Api.Datastores;
@@ -27,20 +26,11 @@ internal static class MongoExtensions
             return services.GetRequiredService<IMongoClient>().GetDatabase(databaseName ?? DefaultDatabase);
         });
 
-        // Once MongoDB stops answering, calls fail at once (503 for reads) until a trial call after BreakDuration finds it back.
-        builder.Services.AddKeyedSingleton(Name, (services, _) => new ResiliencePipelineBuilder()
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<MongoException>().Handle<TimeoutException>(),
-                FailureRatio = 0.5,
-                MinimumThroughput = 2,
-                SamplingDuration = TimeSpan.FromSeconds(30),
-                BreakDuration = services.GetRequiredService<IOptions<MongoOptions>>().Value.BreakDuration,
-            })
-            .Build());
-        // Server selection gives up with a plain TimeoutException; its source tells it apart from others.
+        // Once MongoDB stops answering, calls fail at once (503 for reads) until readiness or a trial call finds it back.
+        builder.Services.AddSingleton<MongoCircuit>();
+        builder.Services.AddKeyedSingleton(Name, (services, _) => services.GetRequiredService<MongoCircuit>().Pipeline);
         builder.Services.AddSingleton(new DatastoreOutage("MongoDB", exception =>
-            exception is MongoConnectionException or BrokenCircuitException || (exception is TimeoutException && exception.Source == "MongoDB.Driver")));
+            exception is BrokenCircuitException || MongoCircuit.IsOutage(exception)));
 
         builder.Services.AddHealthChecks().AddCheck<MongoHealthCheck>(
             "mongo",
@@ -52,8 +42,11 @@ internal static class MongoExtensions
 /// <summary>Settings of the MongoDB connection.</summary>
 public sealed class MongoOptions : DatastoreOptions
 {
-    /// <summary>How long calls fail at once after MongoDB stopped answering, before one is tried again.</summary>
-    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// How long calls fail at once after MongoDB stopped answering, before one is tried again (a successful
+    /// readiness ping lets them through sooner).
+    /// </summary>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(5);
 
     public MongoClientSettings BuildSettings()
     {
@@ -78,8 +71,8 @@ public sealed class MongoOptions : DatastoreOptions
     }
 }
 
-/// <summary>Readiness of MongoDB: a <c>ping</c> to the configured database.</summary>
-internal sealed class MongoHealthCheck(IMongoDatabase database) : IHealthCheck
+/// <summary>Readiness of MongoDB: a <c>ping</c> to the configured database, whose answer the circuit follows.</summary>
+internal sealed class MongoHealthCheck(IMongoDatabase database, MongoCircuit circuit) : IHealthCheck
 {
     private static readonly BsonDocument Ping = new("ping", 1);
 
@@ -88,10 +81,16 @@ internal sealed class MongoHealthCheck(IMongoDatabase database) : IHealthCheck
         try
         {
             await database.RunCommandAsync<BsonDocument>(Ping, cancellationToken: cancellationToken);
+            await circuit.CloseAsync(cancellationToken);
             return HealthCheckResult.Healthy("MongoDB answers ping.");
         }
         catch (Exception exception) when (exception is MongoException or TimeoutException)
         {
+            if (MongoCircuit.IsOutage(exception))
+            {
+                await circuit.OpenAsync(cancellationToken);
+            }
+
             return new HealthCheckResult(context.Registration.FailureStatus, "MongoDB does not answer ping.", exception);
         }
     }

@@ -23,7 +23,10 @@ internal static class PostgresExtensions
         builder.Services.AddDbContextPool<AppDbContext>((services, options) =>
             options.UseNpgsql(
                 services.GetRequiredService<IOptions<PostgresOptions>>().Value.BuildConnectionString(),
-                npgsql => npgsql.EnableRetryOnFailure(maxRetryCount: 3)));
+                // A blip is retried; an outage is answered (503) within about three seconds instead of EF's default 30.
+                npgsql => npgsql.EnableRetryOnFailure(maxRetryCount: 3, maxRetryDelay: TimeSpan.FromSeconds(1), errorCodesToAdd: null)));
+        // A server that cannot be reached, or is shutting down or starting up, is an outage (503), not a bug (500).
+        builder.Services.AddSingleton(new DatastoreOutage("PostgreSQL", exception => exception is NpgsqlException { IsTransient: true }));
 
         builder.Services.AddHealthChecks().AddNpgSql(
             services => services.GetRequiredService<IOptions<PostgresOptions>>().Value.BuildConnectionString(),

@@ -23,6 +23,8 @@ internal static class RedisExtensions
         builder.Services.AddSingleton<IConnectionMultiplexer>(services =>
             ConnectionMultiplexer.Connect(services.GetRequiredService<IOptions<RedisOptions>>().Value.BuildConfiguration()));
         builder.Services.AddSingleton<RedisJsonCache>();
+        // The cache answers a failure as a miss; anything else that needs Redis (the key ring) answers 503.
+        builder.Services.AddSingleton(new DatastoreOutage("Redis", exception => exception is RedisConnectionException or RedisTimeoutException));
 
         // A span per command, when tracing is on (Observability/TracingExtensions).
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddRedisInstrumentation());
