@@ -52,15 +52,16 @@ public sealed class SwarmDeployment : IAsyncLifetime
             ("OTEL_EXPORTER_OTLP_ENDPOINT", Collector?.Endpoint ?? ""));
         // No Grafana stand-in under THEREVIEW_TEST_IMAGES=local: an Nginx that answers with the request headers it received stands in for it,
         // so the specs see what the stack's proxy sends to Grafana (and what it adds to Grafana's answers).
-        // Nginx gets the open-file limits of a stock Docker install under systemd (soft 1,024, hard 524,288), which
-        // this machine's hand-started engine (20,000 for both) would hide.
+        // Nginx gets the soft open-file limit of a stock Docker install under systemd (1,024), which this machine's
+        // hand-started engine (20,000) would hide. The hard limit stays under the engine's own (20,000): a stock
+        // install's 524,288 cannot be granted here.
         await File.WriteAllTextAsync(Workspace.Repository.PathOf(Override), $"""
             services:
               nginx:
                 ulimits:
                   nofile:
                     soft: 1024
-                    hard: 524288
+                    hard: 16384
               grafana:
                 image: {Workspace.Settings["NGINX_IMAGE"]}
                 user: "101:101"

@@ -40,6 +40,8 @@ public sealed class StandInContractTests
     {
         var image = (await DockerHost.LocalImagesAsync())["REDIS_IMAGE"];
         var data = PackPaths.NewTempDirectory("redis-data");
+        // Open to Redis's user, as a volume Redis once owned would be; the other file stays root's.
+        (await Shell.RunAsync("chmod", ["0777", data])).EnsureSuccess();
         var other = Path.Combine(data, "notes.txt");
         await File.WriteAllTextAsync(other, "not Redis's");
         var server = await StartAsync(image, ["--volume", $"{data}:/data"], "redis-server", "--save", "");
