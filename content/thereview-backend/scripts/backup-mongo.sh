@@ -7,8 +7,6 @@ cd "$(dirname "$0")/.."
 load_env
 
 container=$(container_of mongo)
-mkdir -p backups
-file="backups/mongo-$(timestamp).archive.gz"
-docker exec "$container" sh -c 'mongodump --quiet --archive --gzip --authenticationDatabase admin --username "$MONGO_INITDB_ROOT_USERNAME" --password "$(cat "${MONGO_INITDB_ROOT_PASSWORD_FILE:-/dev/null}" 2>/dev/null || true)${MONGO_INITDB_ROOT_PASSWORD:-}"' > "${file}.partial"
-mv "${file}.partial" "$file"
-echo "$file"
+file=$(new_backup mongo archive.gz)
+mongo_tool "$container" mongodump --quiet --archive --gzip > "${file}.partial"
+finish_backup "${file}.partial" "$file"

@@ -7,8 +7,6 @@ cd "$(dirname "$0")/.."
 load_env
 
 container=$(container_of postgres)
-mkdir -p backups
-file="backups/postgres-$(timestamp).dump"
+file=$(new_backup postgres dump)
 docker exec "$container" sh -c 'pg_dump --format=custom --username="$POSTGRES_USER" --dbname="$POSTGRES_DB"' > "${file}.partial"
-mv "${file}.partial" "$file"
-echo "$file"
+finish_backup "${file}.partial" "$file"

@@ -8,7 +8,6 @@ load_env
 
 container=$(container_of redis)
 docker exec "$container" sh -c '[ -r /run/secrets/redis_password ] && REDISCLI_AUTH=$(cat /run/secrets/redis_password); export REDISCLI_AUTH; redis-cli SAVE' >/dev/null
-mkdir -p backups
-file="backups/redis-$(timestamp).rdb"
-docker cp "${container}:/data/dump.rdb" "$file" >/dev/null
-echo "$file"
+file=$(new_backup redis rdb)
+docker cp "${container}:/data/dump.rdb" "${file}.partial" >/dev/null
+finish_backup "${file}.partial" "$file"

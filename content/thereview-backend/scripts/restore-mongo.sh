@@ -7,14 +7,12 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 restore_arguments "$@"
 load_env
+plain_backup "$1"
 
-# Expanded inside the container, where the password file is.
-# shellcheck disable=SC2016
-credentials='--authenticationDatabase admin --username "$MONGO_INITDB_ROOT_USERNAME" --password "$(cat "${MONGO_INITDB_ROOT_PASSWORD_FILE:-/dev/null}" 2>/dev/null || true)${MONGO_INITDB_ROOT_PASSWORD:-}"'
 container=$(container_of mongo)
-collections=$(docker exec "$container" sh -c "mongosh --quiet ${credentials} --eval 'db.getSiblingDB(\"${MONGO_DB:-thereview_backend}\").getCollectionNames().length'")
+collections=$(mongo_eval "$container" "print(db.getSiblingDB(\"${MONGO_DB:-thereview_backend}\").getCollectionNames().length)")
 if [ "$collections" != "0" ] && [ "${2:-}" != "--force" ]; then
   die "the database has ${collections} collections; restoring replaces them: run again with --force"
 fi
-docker exec -i "$container" sh -c "mongorestore --quiet --archive --gzip --drop ${credentials}" < "$1"
+mongo_tool "$container" mongorestore --quiet --archive --gzip --drop < "$BACKUP_PLAIN"
 echo "restored $1"

@@ -7,11 +7,12 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 restore_arguments "$@"
 load_env
+plain_backup "$1"
 
 container=$(container_of postgres)
 tables=$(docker exec "$container" sh -c 'psql -tA --username="$POSTGRES_USER" --dbname="$POSTGRES_DB" -c "SELECT count(*) FROM information_schema.tables WHERE table_schema = '"'"'public'"'"'"')
 if [ "$tables" != "0" ] && [ "${2:-}" != "--force" ]; then
   die "the database has ${tables} tables; restoring replaces them: run again with --force"
 fi
-docker exec -i "$container" sh -c 'pg_restore --clean --if-exists --no-owner --single-transaction --username="$POSTGRES_USER" --dbname="$POSTGRES_DB"' < "$1"
+docker exec -i "$container" sh -c 'pg_restore --clean --if-exists --no-owner --single-transaction --username="$POSTGRES_USER" --dbname="$POSTGRES_DB"' < "$BACKUP_PLAIN"
 echo "restored $1"

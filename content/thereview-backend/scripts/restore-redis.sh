@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
 . scripts/lib.sh
 restore_arguments "$@"
-[ "$(head -c 5 "$1")" = "REDIS" ] || die "'$1' is not a Redis RDB file; nothing was changed"
 load_env
+plain_backup "$1"
+[ "$(head -c 5 "$BACKUP_PLAIN")" = "REDIS" ] || die "'$1' is not a Redis RDB file; nothing was changed"
 
 # Expanded inside the container, where the password file is.
 # shellcheck disable=SC2016
@@ -17,7 +18,7 @@ keys=$(docker exec "$container" sh -c "${redis_cli} DBSIZE")
 if [ "$keys" != "0" ] && [ "${2:-}" != "--force" ]; then
   die "Redis holds ${keys} keys; restoring replaces them: run again with --force"
 fi
-docker cp "$1" "${container}:/data/dump.rdb"
+docker cp "$BACKUP_PLAIN" "${container}:/data/dump.rdb"
 docker exec "$container" sh -c "${redis_cli} SHUTDOWN NOSAVE" >/dev/null 2>&1 || true
 for _ in $(seq 1 60); do
   sleep 1

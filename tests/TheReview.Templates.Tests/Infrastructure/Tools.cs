@@ -17,6 +17,9 @@ public static class Tools
 
     public static string Curl => TestServices.Program("curl", "/usr/bin/curl");
 
+    /// <summary>age's key generator (the age package), for the encrypted backups.</summary>
+    public static string AgeKeygen => TestServices.Program("age-keygen", "/usr/bin/age-keygen");
+
     /// <summary>The docker CLI with the compose v2 plugin.</summary>
     public static async Task<string> DockerComposeAsync()
     {

@@ -46,6 +46,42 @@ public sealed class DataSafetyTests(SwarmDeployment stack)
         Assert.Equal(before, await stack.PsqlAsync(SwarmDeployment.ReviewsChecksum));
     }
 
+    /// <summary>
+    /// Backups hold every record and the Data Protection key ring: the folder and each file are the owner's only,
+    /// and with BACKUP_AGE_RECIPIENT set they are encrypted with age; a restore decrypts with BACKUP_AGE_IDENTITY and
+    /// refuses, changing nothing, without it.
+    /// </summary>
+    [Fact]
+    public async Task Backups_are_readable_by_their_owner_only_and_an_encrypted_backup_restores()
+    {
+        var repository = stack.Workspace.Repository;
+        var identity = repository.PathOf("backup-identity.txt");
+        (await Shell.RunAsync(Tools.AgeKeygen, ["-o", identity], repository.Directory)).EnsureSuccess();
+        var recipient = (await Shell.RunAsync(Tools.AgeKeygen, ["-y", identity], repository.Directory)).EnsureSuccess().StandardOutput.Trim();
+        var before = await stack.PsqlAsync(SwarmDeployment.ReviewsChecksum);
+
+        var plain = (await Shell.RunAsync(repository.PathOf("scripts/backup-redis.sh"), [], repository.Directory)).EnsureSuccess().StandardOutput.Trim().Split('\n')[^1];
+        var sealedBackup = (await Shell.RunAsync(repository.PathOf("scripts/backup-postgres.sh"), [], repository.Directory,
+            new Dictionary<string, string?> { ["BACKUP_AGE_RECIPIENT"] = recipient })).EnsureSuccess().StandardOutput.Trim().Split('\n')[^1];
+        var refused = await Shell.RunAsync(repository.PathOf("scripts/restore-postgres.sh"), [sealedBackup, "--force"], repository.Directory);
+        var restored = await Shell.RunAsync(repository.PathOf("scripts/restore-postgres.sh"), [sealedBackup, "--force"], repository.Directory,
+            new Dictionary<string, string?> { ["BACKUP_AGE_IDENTITY"] = identity });
+
+        Assert.Equal("700", await ModeAsync(repository.PathOf("backups")));
+        Assert.Equal("600", await ModeAsync(repository.PathOf(plain)));
+        Assert.Equal("600", await ModeAsync(repository.PathOf(sealedBackup)));
+        Assert.EndsWith(".dump.age", sealedBackup, StringComparison.Ordinal);
+        Assert.StartsWith("age-encryption.org/v1", await File.ReadAllTextAsync(repository.PathOf(sealedBackup)), StringComparison.Ordinal);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("set BACKUP_AGE_IDENTITY", refused.Output, StringComparison.Ordinal);
+        restored.EnsureSuccess();
+        Assert.Equal(before, await stack.PsqlAsync(SwarmDeployment.ReviewsChecksum));
+        Figures.Report($"backups/ 700, {Path.GetFileName(plain)} 600, {Path.GetFileName(sealedBackup)} 600 and age-encrypted; restored with the identity, refused without it ({refused.Output.Trim().Split('\n')[^1]})");
+    }
+
+    private static async Task<string> ModeAsync(string path) =>
+        (await Shell.RunAsync("stat", ["-c", "%a", path])).EnsureSuccess().StandardOutput.Trim();
+
     [Fact]
     public async Task A_backup_taken_under_write_load_holds_every_row_committed_before_it_began()
     {

@@ -29,6 +29,34 @@ public sealed partial class WorkflowTests(TemplateHive hive)
         Assert.True(File.Exists(Path.Combine(PackPaths.Root, ".github", "dependabot.yml")));
     }
 
+    /// <summary>
+    /// The image scan's list, made by the job's own script from the shipped .env.example, as the job does: every
+    /// image the stacks run (each *_IMAGE of .env.example but the build's base images and the API's own) is in it.
+    /// A compose file that cannot be read fails the script, so a scan never passes by leaving a file out.
+    /// </summary>
+    [Fact]
+    public async Task The_image_scan_lists_every_image_of_both_stacks_and_fails_when_a_file_cannot_be_read()
+    {
+        await Tools.DockerComposeAsync();
+        var repository = (await hive.InstantiateAsync(Scenario.Default)).Copy();
+        File.Copy(repository.PathOf(".env.example"), repository.PathOf(".env"));
+        Assert.Contains("scripts/stack-images.sh", repository.Read(".github/workflows/ci.yml"), StringComparison.Ordinal);
+        var expected = repository.Read(".env.example").Split('\n')
+            .Select(line => ImageSetting().Match(line))
+            .Where(match => match.Success && match.Groups["name"].Value is not ("SDK" or "RUNTIME" or "API"))
+            .Select(match => match.Groups["image"].Value.Trim())
+            .ToList();
+
+        var listed = (await Shell.RunAsync(repository.PathOf("scripts/stack-images.sh"), [], repository.Directory)).EnsureSuccess().StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        await File.AppendAllTextAsync(repository.PathOf("docker-compose.prod.yml"), "\nservices: [\n");
+        var broken = await Shell.RunAsync(repository.PathOf("scripts/stack-images.sh"), [], repository.Directory);
+
+        Assert.True(expected.Count >= 10, $"only {expected.Count} images in .env.example");
+        Assert.Empty(expected.Except(listed));
+        Assert.NotEqual(0, broken.ExitCode);
+        Figures.Report($"image scan list: {listed.Length} images, every one of the {expected.Count} the stacks run; a broken docker-compose.prod.yml fails it (exit {broken.ExitCode})");
+    }
+
     [Theory]
     [MemberData(nameof(WorkflowScenarios))]
     public async Task A_generated_workflow_follows_the_rules(string scenario)
@@ -97,8 +125,8 @@ public sealed partial class WorkflowTests(TemplateHive hive)
         Assert.All(images, image => Assert.Contains($"${{{image.Key}:-{image.Value}}}", compose, StringComparison.Ordinal));
 
         var workflow = repository.Read(".github/workflows/ci.yml");
-        Assert.Contains("config --images", workflow, StringComparison.Ordinal);
-        Assert.Contains("--profile '*'", workflow, StringComparison.Ordinal);
+        // The image list itself is scripts/stack-images.sh's (its own spec runs it).
+        Assert.Contains("images=$(scripts/stack-images.sh)", workflow, StringComparison.Ordinal);
         Assert.Matches(@"aquasec/trivy:\d+\.\d+\.\d+[^\n]*\n[^\n]*image [^\n]*--exit-code 1", workflow);
         Assert.Contains("package-ecosystem: docker-compose", repository.Read(".github/dependabot.yml"), StringComparison.Ordinal);
 
@@ -194,6 +222,9 @@ public sealed partial class WorkflowTests(TemplateHive hive)
 
     [GeneratedRegex(@"^[\w.-]+/[\w./-]+@(v\d+(\.\d+){0,2}|\d+\.\d+\.\d+|[0-9a-f]{40})$")]
     private static partial Regex PinnedAction();
+
+    [GeneratedRegex(@"^(?<name>[A-Z_]+)_IMAGE=(?<image>\S+)")]
+    private static partial Regex ImageSetting();
 
     [GeneratedRegex(@"\bmake[ \t]+(?<target>[a-z][a-z0-9-]*)")]
     private static partial Regex MakeCall();
