@@ -42,6 +42,8 @@ public sealed class StackWorkspace
             ["PGADMIN_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["MONGO_EXPRESS_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["REDIS_COMMANDER_PORT"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // The specs tell the replicas apart by the X-Instance header, which is off by default.
+            ["API_INSTANCE_HEADER"] = "true",
             // The test stacks run on make certs' self-signed certificate, on purpose.
             ["ALLOW_SELF_SIGNED_CERTIFICATE"] = "true",
         };

@@ -19,6 +19,8 @@ public sealed class ApiProtectionTests(RunningServiceFixture service)
         var environment = service.Environment(await service.NewDatabaseAsync());
         environment["RateLimit__PermitsPerSecond"] = "1";
         environment["RateLimit__Burst"] = Burst.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // An anonymous endpoint that is no probe: the document, which production serves only when asked.
+        environment["OpenApi__Enabled"] = "true";
         await using var api = await ApiProcess.StartAsync(service.WithoutMongo.ApiAssembly, environment, service.Authorization);
 
         // One token comes back each second: the client gets its burst, plus one per second the requests took.

@@ -132,6 +132,19 @@ public sealed class RunningServiceTests(RunningServiceFixture service)
         Figures.Report($"{PrivatePaths.Spellings.Length} spellings of /metrics and /health/ready on the public port: none answered the metrics or the report");
     }
 
+    /// <summary>The OpenAPI document maps the API for anyone: production serves it only when OpenApi__Enabled asks.</summary>
+    [Fact]
+    public async Task In_production_the_openapi_document_is_served_only_when_enabled()
+    {
+        await using var closed = await service.StartAsync(service.WithoutMongo);
+        var environment = service.Environment(await service.NewDatabaseAsync());
+        environment["OpenApi__Enabled"] = "true";
+        await using var open = await ApiProcess.StartAsync(service.WithoutMongo.ApiAssembly, environment, service.Authorization);
+
+        Assert.Equal(HttpStatusCode.NotFound, await closed.StatusAsync("/openapi/v1.json"));
+        Assert.Equal(HttpStatusCode.OK, await open.StatusAsync("/openapi/v1.json"));
+    }
+
     [Fact]
     public async Task Metrics_carry_http_durations_and_health_check_status()
     {

@@ -5,10 +5,10 @@ using System.Text.Json;
 namespace TheReview.Templates.Tests.Specs.Stack;
 
 /// <summary>
-/// One id follows a request through Nginx and the API: the W3C trace id of the caller's <c>traceparent</c>, or of
-/// the one Nginx starts, is the answer's <c>X-Correlation-ID</c>, the ProblemDetails <c>traceId</c>, the API log
-/// event's <c>@tr</c> and part of Nginx's access log line. The replicas export that trace to the collector named by
-/// OTEL_EXPORTER_OTLP_ENDPOINT.
+/// One id follows a request through Nginx and the API: the W3C trace id of the <c>traceparent</c> Nginx starts is
+/// the answer's <c>X-Correlation-ID</c>, the ProblemDetails <c>traceId</c>, the API log event's <c>@tr</c> and part
+/// of Nginx's access log line. A caller from the internet cannot choose it (nor the sampling): its traceparent is
+/// replaced at the edge. The replicas export that trace to the collector named by OTEL_EXPORTER_OTLP_ENDPOINT.
 /// </summary>
 [Collection(ProductionDeployment.Name)]
 [Tier(Tier.Stack)]
@@ -17,19 +17,23 @@ public sealed class TraceContextTests(SwarmDeployment stack)
     private static string MissingReviewPath => $"/api/reviews/{Guid.NewGuid()}";
 
     [Fact]
-    public async Task A_callers_traceparent_is_the_id_of_the_answer_the_problem_and_the_api_log()
+    public async Task A_traceparent_from_the_internet_is_replaced_by_the_one_nginx_starts_in_the_answer_the_problem_and_the_api_log()
     {
-        var traceId = RandomNumberGenerator.GetHexString(32, lowercase: true);
+        var chosen = RandomNumberGenerator.GetHexString(32, lowercase: true);
         using var request = new HttpRequestMessage(HttpMethod.Get, MissingReviewPath);
-        request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
+        request.Headers.Add("traceparent", $"00-{chosen}-00f067aa0ba902b7-01");
 
         using var response = await stack.Proxy.SendAsync(request);
 
+        var traceId = response.Headers.GetValues("X-Correlation-ID").Single();
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal(traceId, response.Headers.GetValues("X-Correlation-ID").Single());
+        Assert.Matches("^[0-9a-f]{32}$", traceId);
+        Assert.NotEqual(chosen, traceId);
         Assert.Equal(traceId, await ProblemTraceIdAsync(response));
         await Poll.UntilAsync(async () => (await LogsAsync("api")).Contains($"\"@tr\":\"{traceId}\"", StringComparison.Ordinal),
-            TimeSpan.FromSeconds(20), "the API's log line with the caller's trace id");
+            TimeSpan.FromSeconds(20), "the API's log line with Nginx's trace id");
+        Assert.DoesNotContain(chosen, await LogsAsync("api"), StringComparison.Ordinal);
+        Figures.Report($"a caller's traceparent ({chosen}) replaced at the edge by {traceId}");
     }
 
     [Fact]
@@ -55,12 +59,11 @@ public sealed class TraceContextTests(SwarmDeployment stack)
         }
 
         var review = await stack.CreateReviewAsync("Grinder");
-        var traceId = RandomNumberGenerator.GetHexString(32, lowercase: true);
-        using var request = new HttpRequestMessage(HttpMethod.Get, review);
-        request.Headers.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
 
-        using var response = await stack.Proxy.SendAsync(request);
+        // Nginx starts the trace (sampled), as for every caller from the internet.
+        using var response = await stack.Proxy.GetAsync(new Uri(review, UriKind.Relative));
         response.EnsureSuccessStatusCode();
+        var traceId = response.Headers.GetValues("X-Correlation-ID").Single();
 
         // The exporter sends every few seconds, and Redis commands become spans when their profiler is drained.
         List<ReceivedSpan> trace = [];

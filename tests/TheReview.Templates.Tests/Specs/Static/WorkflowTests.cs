@@ -127,7 +127,8 @@ public sealed partial class WorkflowTests(TemplateHive hive)
         var workflow = repository.Read(".github/workflows/ci.yml");
         // The image list itself is scripts/stack-images.sh's (its own spec runs it).
         Assert.Contains("images=$(scripts/stack-images.sh)", workflow, StringComparison.Ordinal);
-        Assert.Matches(@"aquasec/trivy:\d+\.\d+\.\d+[^\n]*\n[^\n]*image [^\n]*--exit-code 1", workflow);
+        Assert.Matches(@"TRIVY_IMAGE: aquasec/trivy:\d+\.\d+\.\d+@sha256:[0-9a-f]{64}\n", workflow);
+        Assert.Matches(@"""\$TRIVY_IMAGE"" \\\n[^\n]*image [^\n]*--exit-code 1", workflow);
         Assert.Contains("package-ecosystem: docker-compose", repository.Read(".github/dependabot.yml"), StringComparison.Ordinal);
 
         Assert.Contains("IMAGE: ${{ vars.REGISTRY && format('{0}/orders-api', vars.REGISTRY) || 'orders-api' }}", workflow, StringComparison.Ordinal);
@@ -170,11 +171,15 @@ public sealed partial class WorkflowTests(TemplateHive hive)
     [Fact]
     public void The_rules_catch_unpinned_actions_unknown_needs_unknown_make_targets_and_missing_local_actions()
     {
-        const string Broken = "jobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@main\n      - run: make nothing\n      - uses: ./.github/actions/missing\n  b:\n    needs: [c]\n    runs-on: x\n    steps:\n      - run: echo\n";
+        const string Broken = "jobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@main\n      - run: make nothing\n      - uses: ./.github/actions/missing\n  b:\n    needs: [d]\n    runs-on: x\n    steps:\n      - run: echo\n"
+            + "  c:\n    runs-on: x\n    steps:\n      - uses: docker/build-push-action@v6\n      - uses: docker/login-action@c94ce9fb468520275223c153574b00df6fe4bcc9 # v3\n        with:\n          password: ${{ secrets.P }}\n"
+            + "      - uses: actions/setup-dotnet@67a3573c9a986a3f9c594539f4ab511d57bb3ce9\n      - run: docker run aquasec/trivy:0.65.0 image x\n";
 
         var problems = Check(Broken, new HashSet<string>(StringComparer.Ordinal) { "build" }, PackPaths.Root);
 
-        Assert.Equal(4, problems.Count);
+        // checkout@main and build-push-action@v6 (tags), make nothing, the missing local action, needs d, login-action
+        // beside a secret, setup-dotnet without its version, trivy by tag.
+        Assert.True(problems.Count == 8, string.Join('\n', problems));
     }
 
     private static List<string> Check(string yaml, HashSet<string>? makeTargets, string? root = null)
@@ -193,6 +198,8 @@ public sealed partial class WorkflowTests(TemplateHive hive)
                 problems.AddRange(needed.Where(n => !names.Contains(n)).Select(n => $"{name}: needs unknown job {n}"));
             }
 
+            // A job given a secret keeps third-party code out: a compromised action could read it.
+            var holdsSecrets = Serialize(job).Contains("secrets.", StringComparison.Ordinal);
             foreach (YamlMappingNode step in (YamlSequenceNode)job["steps"])
             {
                 if (step.Children.TryGetValue("uses", out var uses) && uses.ToString().StartsWith("./", StringComparison.Ordinal))
@@ -205,7 +212,11 @@ public sealed partial class WorkflowTests(TemplateHive hive)
                 }
                 else if (uses is not null && !PinnedAction().IsMatch(uses.ToString()))
                 {
-                    problems.Add($"{name}: {uses} is not pinned to a version or a commit");
+                    problems.Add($"{name}: {uses} is not pinned to a commit SHA (a tag can be moved to other code)");
+                }
+                else if (uses is not null && holdsSecrets && !uses.ToString().StartsWith("actions/", StringComparison.Ordinal))
+                {
+                    problems.Add($"{name}: third-party action {uses} runs in a job that holds secrets");
                 }
 
                 if (makeTargets is not null && step.Children.TryGetValue("run", out var run))
@@ -217,11 +228,27 @@ public sealed partial class WorkflowTests(TemplateHive hive)
             }
         }
 
+        // Each SHA names its version in a comment, which Dependabot keeps in step with the pin.
+        problems.AddRange(yaml.Split('\n').Where(line => ShaPin().IsMatch(line) && !line.Contains(" # v", StringComparison.Ordinal))
+            .Select(line => $"{line.Trim()}: no version comment beside the SHA"));
+        // Tools that run as images are pinned by digest for the same reason.
+        problems.AddRange(yaml.Split('\n').Where(line => line.Contains("aquasec/trivy", StringComparison.Ordinal) && !line.Contains("@sha256:", StringComparison.Ordinal))
+            .Select(line => $"{line.Trim()}: the scanner image is not pinned by digest"));
         return problems;
     }
 
-    [GeneratedRegex(@"^[\w.-]+/[\w./-]+@(v\d+(\.\d+){0,2}|\d+\.\d+\.\d+|[0-9a-f]{40})$")]
+    private static string Serialize(YamlNode node)
+    {
+        var writer = new StringWriter();
+        new YamlStream(new YamlDocument(node)).Save(writer, assignAnchors: false);
+        return writer.ToString();
+    }
+
+    [GeneratedRegex(@"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")]
     private static partial Regex PinnedAction();
+
+    [GeneratedRegex(@"uses: [\w.-]+/[\w./-]+@[0-9a-f]{40}")]
+    private static partial Regex ShaPin();
 
     [GeneratedRegex(@"^(?<name>[A-Z_]+)_IMAGE=(?<image>\S+)")]
     private static partial Regex ImageSetting();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 
 namespace TheReview.Backend.Api.Auth;
 
@@ -41,7 +42,18 @@ internal static class AuthExtensions
                 {
                     bearer.Authority = auth.Value.Authority;
                     bearer.RequireHttpsMetadata = auth.Value.RequireHttpsMetadata;
+                    bearer.TokenValidationParameters.ValidAlgorithms = auth.Value.Algorithms;
                 }
+                else
+                {
+                    // dotnet user-jwts (Development) signs with a key of the user secrets.
+                    bearer.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
+                }
+
+                // Access tokens only (RFC 9068's at+jwt, or the plain JWT most providers write), not ID or logout
+                // tokens of the same issuer; and half a minute of clock difference rather than five.
+                bearer.TokenValidationParameters.ValidTypes = ["at+jwt", "JWT"];
+                bearer.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
 
                 bearer.Audience = auth.Value.Audience;
                 bearer.TokenValidationParameters.ValidAudience = auth.Value.Audience;

@@ -17,6 +17,12 @@ public sealed class AuthOptions
     /// <summary>The scope a caller needs for writes (POST, PUT, PATCH, DELETE); reads need any valid token.</summary>
     public string WriteScope { get; set; } = "api:write";
 
+    /// <summary>
+    /// The signing algorithms accepted from the identity provider (what it signs with; RS256 by default). No
+    /// other is: not "none", not HMAC (whose key would be public), not one the provider never uses.
+    /// </summary>
+    public string[] Algorithms { get; set; } = ["RS256"];
+
     /// <summary>Refuses an authority reached over plain HTTP. Only a test or a private network turns it off.</summary>
     public bool RequireHttpsMetadata { get; set; } = true;
 

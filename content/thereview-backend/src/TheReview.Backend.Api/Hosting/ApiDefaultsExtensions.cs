@@ -47,9 +47,17 @@ internal static partial class ApiDefaultsExtensions
             ? LogEventLevel.Error
             : LogEventLevel.Information;
 
-    /// <summary>The OpenAPI document always; the interactive reference page in Development, from a Debug build. Both anonymous.</summary>
+    /// <summary>
+    /// The OpenAPI document where <c>OpenApi:Enabled</c> says so (by default in Development only: in production it
+    /// would hand anyone a map of the API); the interactive reference page in Development, from a Debug build. Both anonymous.
+    /// </summary>
     public static WebApplication MapApiReference(this WebApplication app)
     {
+        if (!app.Configuration.GetValue("OpenApi:Enabled", app.Environment.IsDevelopment()))
+        {
+            return app;
+        }
+
         app.MapOpenApi().AllowAnonymous();
         if (app.Environment.IsDevelopment())
         {

@@ -6,18 +6,24 @@ namespace TheReview.Backend.Api.Hosting;
 /// <summary>
 /// One id per request everywhere: the W3C trace id, taken from the caller's or the proxy's <c>traceparent</c>
 /// (else a new one), is the <c>X-Correlation-ID</c> answer header, the ProblemDetails <c>traceId</c> and every
-/// log event's trace id. Also names the instance that answered, so a proxy's load balancing can be seen from outside.
+/// log event's trace id. With <c>Hosting:InstanceHeader</c> (off by default: it tells anyone the container's host
+/// name) it also names the instance that answered, to see a proxy's load balancing from outside.
 /// </summary>
-internal sealed class CorrelationIdMiddleware(RequestDelegate next)
+internal sealed class CorrelationIdMiddleware(RequestDelegate next, IConfiguration configuration)
 {
     public const string HeaderName = "X-Correlation-ID";
     public const string InstanceHeaderName = "X-Instance";
+
+    private readonly bool nameInstance = configuration.GetValue<bool>("Hosting:InstanceHeader");
 
     public async Task InvokeAsync(HttpContext context)
     {
         var correlationId = IdOf(context);
         context.Response.Headers[HeaderName] = correlationId;
-        context.Response.Headers[InstanceHeaderName] = Environment.MachineName;
+        if (nameInstance)
+        {
+            context.Response.Headers[InstanceHeaderName] = Environment.MachineName;
+        }
 
         using (LogContext.PushProperty("CorrelationId", correlationId))
         {

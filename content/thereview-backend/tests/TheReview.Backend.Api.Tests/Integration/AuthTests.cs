@@ -32,6 +32,10 @@ public sealed class AuthTests(ServiceFixture service) : IClassFixture<ServiceFix
         { "wrong issuer", "GET", HttpStatusCode.Unauthorized },
         { "wrong audience", "GET", HttpStatusCode.Unauthorized },
         { "alg none", "GET", HttpStatusCode.Unauthorized },
+        { "access token type", "GET", HttpStatusCode.NotFound },
+        { "id token type", "GET", HttpStatusCode.Unauthorized },
+        { "algorithm not pinned", "GET", HttpStatusCode.Unauthorized },
+        { "expired a minute ago", "GET", HttpStatusCode.Unauthorized },
     };
 
     [Theory]
@@ -159,6 +163,12 @@ public sealed class AuthTests(ServiceFixture service) : IClassFixture<ServiceFix
         "other scope" => service.Identity.Token(scope: "api:read"),
         "bad signature" => service.Identity.Token(signedWith: TestIdentityProvider.NewKey("provider-key")),
         "expired" => service.Identity.Token(expires: DateTime.UtcNow.AddHours(-1)),
+        // Inside the library's default clock skew (five minutes), outside the service's half minute.
+        "expired a minute ago" => service.Identity.Token(expires: DateTime.UtcNow.AddMinutes(-1)),
+        "access token type" => service.Identity.Token(type: "at+jwt"),
+        "id token type" => service.Identity.Token(type: "id_token+jwt"),
+        // The provider's own key, but an algorithm it does not sign with (Auth:Algorithms is RS256).
+        "algorithm not pinned" => service.Identity.Token(algorithm: SecurityAlgorithms.RsaSha512),
         "wrong issuer" => service.Identity.Token(issuer: "https://someone-else.example.com"),
         "wrong audience" => service.Identity.Token(audience: "another-api"),
         "alg none" => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor

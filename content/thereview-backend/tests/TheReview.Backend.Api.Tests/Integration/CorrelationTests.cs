@@ -22,6 +22,17 @@ public sealed class CorrelationTests(ServiceFixture service) : IClassFixture<Ser
         Assert.Equal(TraceId, await ProblemTraceIdAsync(response));
     }
 
+    /// <summary>The host name of the container is nobody's business outside: no X-Instance unless Hosting:InstanceHeader asks.</summary>
+    [Fact]
+    public async Task Answers_do_not_name_the_instance_by_default()
+    {
+        using var client = service.CreateClient();
+
+        using var response = await client.GetAsync("/health", TestContext.Current.CancellationToken);
+
+        Assert.False(response.Headers.Contains(CorrelationIdMiddleware.InstanceHeaderName));
+    }
+
     [Fact]
     public async Task Without_a_traceparent_the_header_and_the_problem_share_a_new_trace_id()
     {

@@ -17,6 +17,8 @@ public sealed class ServiceFixture : WebApplicationFactory<Program>, IAsyncLifet
     {
         // Request logs of every test drown the failures that matter.
         ["Serilog:MinimumLevel:Default"] = "Warning",
+        // The tests read the document, which only Development serves by default.
+        ["OpenApi:Enabled"] = "true",
     };
 
     //#if (postgres)

@@ -53,7 +53,9 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         string audience = Audience,
         string? issuer = null,
         DateTime? expires = null,
-        SecurityKey? signedWith = null)
+        SecurityKey? signedWith = null,
+        string algorithm = SecurityAlgorithms.RsaSha256,
+        string? type = null)
     {
         var now = DateTime.UtcNow;
         var claims = new Dictionary<string, object> { ["sub"] = "test-user" };
@@ -70,7 +72,8 @@ public sealed class TestIdentityProvider : IAsyncDisposable
             IssuedAt = (expires ?? now.AddHours(1)).AddHours(-2),
             NotBefore = (expires ?? now.AddHours(1)).AddHours(-2),
             Expires = expires ?? now.AddHours(1),
-            SigningCredentials = new SigningCredentials(signedWith ?? key, SecurityAlgorithms.RsaSha256),
+            SigningCredentials = new SigningCredentials(signedWith ?? key, algorithm),
+            TokenType = type,
         });
     }
 
