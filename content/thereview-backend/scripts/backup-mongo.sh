@@ -7,6 +7,6 @@ cd "$(dirname "$0")/.."
 load_env
 
 container=$(container_of mongo)
-file=$(new_backup mongo archive.gz)
-mongo_tool "$container" mongodump --quiet --archive --gzip > "${file}.partial"
-finish_backup "${file}.partial" "$file"
+new_backup mongo archive.gz
+mongo_tool "$container" mongodump --quiet --archive --gzip > "${BACKUP_FILE}.partial"
+finish_backup "${BACKUP_FILE}.partial" "$BACKUP_FILE"

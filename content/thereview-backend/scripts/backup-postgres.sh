@@ -7,6 +7,6 @@ cd "$(dirname "$0")/.."
 load_env
 
 container=$(container_of postgres)
-file=$(new_backup postgres dump)
-docker exec "$container" sh -c 'pg_dump --format=custom --username="$POSTGRES_USER" --dbname="$POSTGRES_DB"' > "${file}.partial"
-finish_backup "${file}.partial" "$file"
+new_backup postgres dump
+docker exec "$container" sh -c 'pg_dump --format=custom --username="$POSTGRES_USER" --dbname="$POSTGRES_DB"' > "${BACKUP_FILE}.partial"
+finish_backup "${BACKUP_FILE}.partial" "$BACKUP_FILE"

@@ -8,6 +8,6 @@ load_env
 
 container=$(container_of redis)
 docker exec "$container" sh -c '[ -r /run/secrets/redis_password ] && REDISCLI_AUTH=$(cat /run/secrets/redis_password); export REDISCLI_AUTH; redis-cli SAVE' >/dev/null
-file=$(new_backup redis rdb)
-docker cp "${container}:/data/dump.rdb" "${file}.partial" >/dev/null
-finish_backup "${file}.partial" "$file"
+new_backup redis rdb
+docker cp "${container}:/data/dump.rdb" "${BACKUP_FILE}.partial" >/dev/null
+finish_backup "${BACKUP_FILE}.partial" "$BACKUP_FILE"

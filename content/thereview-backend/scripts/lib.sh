@@ -39,12 +39,14 @@ container_of() {
 # Backups hold every record (Redis's, the Data Protection key ring too): an owner-only folder and files, and
 # encrypted to an age recipient when BACKUP_AGE_RECIPIENT is set (.env); restores decrypt with BACKUP_AGE_IDENTITY.
 
-# new_backup NAME EXTENSION: the path of a new backup, in an owner-only backups/ folder.
+# new_backup NAME EXTENSION: sets BACKUP_FILE to the path of a new backup in an owner-only backups/ folder, and
+# makes everything the script writes from here on owner-only (umask 077). Not in a subshell: the umask must hold.
 new_backup() {
   umask 077
   mkdir -p backups
   chmod 700 backups
-  echo "backups/$1-$(timestamp).$2"
+  # shellcheck disable=SC2034 # read by the backup scripts
+  BACKUP_FILE="backups/$1-$(timestamp).$2"
 }
 
 require_age() {
