@@ -14,5 +14,13 @@ tables=$(docker exec "$container" sh -c 'psql -tA --username="$POSTGRES_USER" --
 if [ "$tables" != "0" ] && [ "${2:-}" != "--force" ]; then
   die "the database has ${tables} tables; restoring replaces them: run again with --force"
 fi
-docker exec -i "$container" sh -c 'pg_restore --clean --if-exists --no-owner --single-transaction --username="$POSTGRES_USER" --dbname="$POSTGRES_DB"' < "$BACKUP_PLAIN"
+# Restored tables belong to the owner role of deploy/postgres/roles.sh where it exists (the production stack), so
+# the API's role keeps its rights on them.
+restore=$(cat <<'SH'
+owner="${POSTGRES_DB}_owner"
+role=$(echo "SELECT 1 FROM pg_roles WHERE rolname = :'owner'" | psql -tA --username="$POSTGRES_USER" --dbname="$POSTGRES_DB" -v owner="$owner")
+exec pg_restore --clean --if-exists --no-owner --single-transaction ${role:+--role="$owner"} --username="$POSTGRES_USER" --dbname="$POSTGRES_DB"
+SH
+)
+docker exec -i "$container" sh -c "$restore" < "$BACKUP_PLAIN"
 echo "restored $1"

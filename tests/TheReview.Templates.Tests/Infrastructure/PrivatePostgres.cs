@@ -77,6 +77,14 @@ public sealed class PrivatePostgres : IAsyncDisposable
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    public async Task<string?> TextAsync(string database, string sql)
+    {
+        await using var connection = new NpgsqlConnection(TestConnectionString(database));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync() as string;
+    }
+
     public async Task CreateDatabaseAsync(string database)
     {
         await using var connection = new NpgsqlConnection(TestConnectionString("postgres"));

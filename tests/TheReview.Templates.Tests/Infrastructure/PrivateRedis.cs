@@ -3,8 +3,11 @@ using CliWrap;
 
 namespace TheReview.Templates.Tests.Infrastructure;
 
-/// <summary>A Redis server of the test's own on a free loopback port, without persistence; it can be stopped and started.</summary>
-public sealed class PrivateRedis : IAsyncDisposable
+/// <summary>
+/// A Redis server of the test's own on a free loopback port, without persistence; it can be stopped and started,
+/// and started from a configuration file (whose settings the port and persistence arguments override).
+/// </summary>
+public sealed class PrivateRedis(string? configFile = null) : IAsyncDisposable
 {
     private readonly string server = TestServices.Program("redis-server", "/usr/bin/redis-server");
     private CancellationTokenSource? running;
@@ -14,9 +17,11 @@ public sealed class PrivateRedis : IAsyncDisposable
 
     public string ConnectionString => $"127.0.0.1:{Port}";
 
-    public static async Task<PrivateRedis> StartAsync()
+    public bool IsRunning => process is { IsCompleted: false };
+
+    public static async Task<PrivateRedis> StartAsync(string? configFile = null)
     {
-        var redis = new PrivateRedis();
+        var redis = new PrivateRedis(configFile);
         await redis.StartAgainAsync();
         return redis;
     }
@@ -25,7 +30,7 @@ public sealed class PrivateRedis : IAsyncDisposable
     {
         running = new CancellationTokenSource();
         process = Cli.Wrap(server)
-            .WithArguments(["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .WithArguments([.. configFile is null ? Array.Empty<string>() : [configFile], "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
             .WithValidation(CommandResultValidation.None)
             .ExecuteAsync(running.Token);
         await Poll.UntilAsync(async () =>

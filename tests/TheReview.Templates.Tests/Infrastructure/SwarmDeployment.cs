@@ -229,7 +229,7 @@ public sealed class SwarmDeployment : IAsyncLifetime
     public async Task<string> CreateReviewAsync(string subject)
     {
         using var created = await Proxy.PostAsync(new Uri("/api/reviews", UriKind.Relative),
-            new StringContent($"{{\"subject\":\"{subject}\",\"author\":\"ana\",\"rating\":4}}", System.Text.Encoding.UTF8, "application/json"));
+            new StringContent($"{{\"subject\":\"{subject}\",\"rating\":4}}", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         return created.Headers.Location!.AbsolutePath;
     }

@@ -28,6 +28,19 @@ if [ "${1:-}" = "postgres" ] && [ ! -s "$PGDATA/PG_VERSION" ]; then
   if [ "$POSTGRES_DB" != "postgres" ]; then
     psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres -c "CREATE DATABASE \"$POSTGRES_DB\"" >/dev/null
   fi
+  # As the official docker_process_init_files: by name, as the postgres user, on the socket-only server, with
+  # PGPASSWORD set; an executable *.sh runs, another is sourced, *.sql goes to psql; a failure stops the start.
+  export PGPASSWORD="${PGPASSWORD:-$POSTGRES_PASSWORD}"
+  for f in /docker-entrypoint-initdb.d/*; do
+    case "$f" in
+      *.sh)
+        # shellcheck disable=SC1090
+        if [ -x "$f" ]; then echo "$0: running $f"; "$f"; else echo "$0: sourcing $f"; . "$f"; fi ;;
+      *.sql) echo "$0: running $f"; psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --no-password --no-psqlrc --dbname "$POSTGRES_DB" -f "$f" ;;
+      *) if [ -e "$f" ]; then echo "$0: ignoring $f"; fi ;;
+    esac
+  done
+  unset PGPASSWORD
   pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null
 fi
 

@@ -12,7 +12,7 @@ namespace TheReview.Templates.Tests.Specs.Process;
 [Tier(Tier.Process)]
 public sealed class AuthenticationTests(RunningServiceFixture service)
 {
-    private static readonly object Review = new { subject = "Kettle", author = "ana", rating = 4 };
+    private static readonly object Review = new { subject = "Kettle", rating = 4 };
 
     [Fact]
     public async Task Writes_need_the_write_scope_and_reads_a_valid_token()

@@ -57,7 +57,7 @@ public sealed class ContainerHardeningTests(SwarmDeployment stack)
 
         var leaks = places.Where(place => secrets.Any(secret => place.Value.Contains(secret, StringComparison.Ordinal))).Select(place => place.Key).ToList();
         Assert.True(leaks.Count == 0, "a password is visible in: " + string.Join(", ", leaks));
-        Assert.Contains("Postgres__Password_FILE=/run/secrets/postgres_password", places.Single(p => p.Key.StartsWith("container of", StringComparison.Ordinal) && p.Key.EndsWith("_api", StringComparison.Ordinal)).Value, StringComparison.Ordinal);
+        Assert.Contains("Postgres__Password_FILE=/run/secrets/postgres_app_password", places.Single(p => p.Key.StartsWith("container of", StringComparison.Ordinal) && p.Key.EndsWith("_api", StringComparison.Ordinal)).Value, StringComparison.Ordinal);
         Figures.Report($"{secrets.Count} passwords searched in {places.Count} service specs, container configs and the image history: 0 found");
     }
 

@@ -14,9 +14,6 @@ namespace TheReview.Backend.Api.Auth;
 /// </summary>
 internal static class AuthExtensions
 {
-    // The claim names identity providers use for scopes: "scope" (OAuth 2.0, user-jwts) and "scp" (Entra ID).
-    private static readonly string[] ScopeClaims = ["scope", "scp"];
-
     public static WebApplicationBuilder AddAuth(this WebApplicationBuilder builder)
     {
         var development = builder.Environment.IsDevelopment();
@@ -63,6 +60,17 @@ internal static class AuthExtensions
                 cache.MapInboundClaims = false;
                 bearer.TokenHandlers.Clear();
                 bearer.TokenHandlers.Add(cache);
+                // What a caller makes is theirs (Features/Ownership): an access token must name its subject (RFC 9068).
+                bearer.Events ??= new JwtBearerEvents();
+                bearer.Events.OnTokenValidated = context =>
+                {
+                    if (string.IsNullOrEmpty(context.Principal?.FindFirstValue("sub")))
+                    {
+                        context.Fail("The token has no subject.");
+                    }
+
+                    return Task.CompletedTask;
+                };
             });
 
         builder.Services.Configure<OpenApiOptions>("v1", openApi => openApi.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
@@ -71,7 +79,7 @@ internal static class AuthExtensions
         builder.Services.AddOptions<AuthorizationOptions>().Configure<IOptions<AuthOptions>>((authorization, auth) =>
             authorization.FallbackPolicy = new AuthorizationPolicyBuilder()
                 .RequireAuthenticatedUser()
-                .RequireAssertion(context => IsRead(context.Resource) || HasScope(context.User, auth.Value.WriteScope))
+                .RequireAssertion(context => IsRead(context.Resource) || context.User.HasScope(auth.Value.WriteScope))
                 .Build());
         return builder;
     }
@@ -86,10 +94,4 @@ internal static class AuthExtensions
     private static bool IsRead(object? resource) =>
         resource is HttpContext context
         && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) || HttpMethods.IsOptions(context.Request.Method));
-
-    private static bool HasScope(ClaimsPrincipal user, string scope) =>
-        user.Claims
-            .Where(claim => ScopeClaims.Contains(claim.Type, StringComparer.Ordinal))
-            .SelectMany(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Contains(scope, StringComparer.Ordinal);
 }

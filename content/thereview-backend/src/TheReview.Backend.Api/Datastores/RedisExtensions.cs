@@ -65,6 +65,14 @@ public sealed class RedisOptions : DatastoreOptions
             options.Password = Password;
         }
 
+        // The API's ACL user (make secrets) may not run server commands, subscribe or touch keys outside its prefix:
+        // no CONFIG or INFO at connect (the server's version is assumed instead), no tie-breaker key or
+        // configuration channel, which only matter with several primaries.
+        options.CommandMap = CommandMap.Create(["CONFIG", "INFO"], available: false);
+        options.DefaultVersion = new Version(7, 0);
+        options.TieBreaker = string.Empty;
+        options.ConfigurationChannel = string.Empty;
+
         // Start and keep running while Redis is away; fail commands fast instead of queueing them.
         options.AbortOnConnectFail = false;
         options.BacklogPolicy = BacklogPolicy.FailFast;

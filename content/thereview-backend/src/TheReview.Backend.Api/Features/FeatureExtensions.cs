@@ -10,6 +10,7 @@ internal static class FeatureExtensions
 
     public static WebApplicationBuilder AddFeatures(this WebApplicationBuilder builder)
     {
+        builder.Services.AddOwnership();
         foreach (var feature in All)
         {
             feature.AddServices(builder);

@@ -36,6 +36,7 @@ public sealed class AuthTests(ServiceFixture service) : IClassFixture<ServiceFix
         { "id token type", "GET", HttpStatusCode.Unauthorized },
         { "algorithm not pinned", "GET", HttpStatusCode.Unauthorized },
         { "expired a minute ago", "GET", HttpStatusCode.Unauthorized },
+        { "without subject", "GET", HttpStatusCode.Unauthorized },
     };
 
     [Theory]
@@ -165,6 +166,7 @@ public sealed class AuthTests(ServiceFixture service) : IClassFixture<ServiceFix
         "expired" => service.Identity.Token(expires: DateTime.UtcNow.AddHours(-1)),
         // Inside the library's default clock skew (five minutes), outside the service's half minute.
         "expired a minute ago" => service.Identity.Token(expires: DateTime.UtcNow.AddMinutes(-1)),
+        "without subject" => service.Identity.Token(subject: null),
         "access token type" => service.Identity.Token(type: "at+jwt"),
         "id token type" => service.Identity.Token(type: "id_token+jwt"),
         // The provider's own key, but an algorithm it does not sign with (Auth:Algorithms is RS256).

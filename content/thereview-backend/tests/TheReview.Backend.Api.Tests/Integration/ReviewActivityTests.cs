@@ -16,6 +16,7 @@ public sealed class ReviewActivityTests(ServiceFixture service) : IClassFixture<
             $"/api/reviews/{review.Id}/activity", TestContext.Current.CancellationToken);
 
         Assert.Equal([ReviewAction.Created, ReviewAction.Deleted], activity!.Select(a => a.Action));
+        Assert.All(activity!, entry => Assert.Equal(review.Author, entry.Actor));
     }
 
     [Fact]

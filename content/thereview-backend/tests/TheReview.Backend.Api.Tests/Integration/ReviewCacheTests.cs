@@ -25,7 +25,7 @@ public sealed class ReviewCacheTests(ServiceFixture service) : IClassFixture<Ser
         var review = await ReviewsApiTests.CreateAsync(client);
         await CacheStatusAsync(client, review.Id);
 
-        var update = new ReviewRequest(review.Subject, review.Author, 1, "Changed my mind.");
+        var update = new ReviewRequest(review.Subject, 1, "Changed my mind.");
         (await client.PutAsJsonAsync($"/api/reviews/{review.Id}", update, Cancellation)).EnsureSuccessStatusCode();
 
         using var response = await client.GetAsync($"/api/reviews/{review.Id}", Cancellation);

@@ -158,6 +158,14 @@ public sealed class ServiceFixture : WebApplicationFactory<Program>, IAsyncLifet
         client.DefaultRequestHeaders.Authorization = new("Bearer", Identity.Token());
     }
 
+    /// <summary>A client that calls as another user of the identity provider, with these scopes.</summary>
+    public HttpClient CreateClient(string subject, string scope)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", Identity.Token(scope, subject: subject));
+        return client;
+    }
+
     //#endif
     //#if (mongo)
     /// <summary>

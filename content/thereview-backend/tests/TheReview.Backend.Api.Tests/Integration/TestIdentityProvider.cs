@@ -18,6 +18,8 @@ public sealed class TestIdentityProvider : IAsyncDisposable
 {
     public const string Audience = "thereview-backend";
     public const string WriteScope = "api:write";
+    public const string AdminScope = "api:admin";
+    public const string Subject = "test-user";
 
     private readonly WebApplication server;
     private readonly RsaSecurityKey key = NewKey("provider-key");
@@ -55,10 +57,16 @@ public sealed class TestIdentityProvider : IAsyncDisposable
         DateTime? expires = null,
         SecurityKey? signedWith = null,
         string algorithm = SecurityAlgorithms.RsaSha256,
-        string? type = null)
+        string? type = null,
+        string? subject = Subject)
     {
         var now = DateTime.UtcNow;
-        var claims = new Dictionary<string, object> { ["sub"] = "test-user" };
+        var claims = new Dictionary<string, object>();
+        if (subject is not null)
+        {
+            claims["sub"] = subject;
+        }
+
         if (scope is not null)
         {
             claims["scope"] = scope;

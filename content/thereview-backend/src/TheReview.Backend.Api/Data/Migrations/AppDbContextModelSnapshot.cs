@@ -30,8 +30,8 @@ namespace TheReview.Backend.Api.Data.Migrations
 
                     b.Property<string>("Author")
                         .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
                         .HasColumnName("author");
 
                     b.Property<DateTimeOffset>("CreatedAt")

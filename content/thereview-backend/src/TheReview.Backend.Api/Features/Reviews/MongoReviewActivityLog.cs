@@ -11,6 +11,7 @@ public sealed record ReviewActivity(
     [property: BsonId, BsonGuidRepresentation(GuidRepresentation.Standard)] Guid Id,
     [property: BsonGuidRepresentation(GuidRepresentation.Standard)] Guid ReviewId,
     [property: BsonRepresentation(BsonType.String)] ReviewAction Action,
+    string Actor,
     DateTimeOffset At);
 
 /// <summary>
@@ -28,13 +29,13 @@ internal sealed partial class MongoReviewActivityLog(
 
     public IMongoCollection<ReviewActivity> Collection => database.GetCollection<ReviewActivity>(CollectionName);
 
-    public async Task RecordAsync(Guid reviewId, ReviewAction action, CancellationToken cancellationToken)
+    public async Task RecordAsync(Guid reviewId, ReviewAction action, string actor, CancellationToken cancellationToken)
     {
         try
         {
             await circuit.ExecuteAsync(
                 async token => await Collection.InsertOneAsync(
-                    new ReviewActivity(Guid.CreateVersion7(), reviewId, action, clock.GetUtcNow()), cancellationToken: token),
+                    new ReviewActivity(Guid.CreateVersion7(), reviewId, action, actor, clock.GetUtcNow()), cancellationToken: token),
                 cancellationToken);
         }
         catch (Exception exception) when (exception is MongoException or TimeoutException or BrokenCircuitException)

@@ -3,8 +3,8 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace TheReview.Backend.Api.Features.Reviews;
 
-/// <summary>A review of a subject, stored in PostgreSQL.</summary>
-public sealed class Review
+/// <summary>A review of a subject, stored in PostgreSQL; its author (the caller who wrote it) owns it.</summary>
+public sealed class Review : IOwned
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();
 
@@ -19,6 +19,8 @@ public sealed class Review
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+
+    string IOwned.Owner => Author;
 }
 
 internal sealed class ReviewConfiguration : IEntityTypeConfiguration<Review>

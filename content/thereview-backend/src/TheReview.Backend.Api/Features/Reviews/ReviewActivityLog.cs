@@ -8,8 +8,11 @@ public enum ReviewAction
     Deleted,
 }
 
-/// <summary>The audit trail of review changes. Recording is best effort: a failure is logged, the write it describes stands.</summary>
+/// <summary>
+/// The audit trail of review changes: what happened, to which review, and who did it. Recording is best effort: a
+/// failure is logged, the write it describes stands.
+/// </summary>
 public interface IReviewActivityLog
 {
-    Task RecordAsync(Guid reviewId, ReviewAction action, CancellationToken cancellationToken);
+    Task RecordAsync(Guid reviewId, ReviewAction action, string actor, CancellationToken cancellationToken);
 }

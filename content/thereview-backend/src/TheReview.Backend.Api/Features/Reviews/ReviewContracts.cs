@@ -6,17 +6,16 @@ namespace TheReview.Backend.Api.Features.Reviews;
 public static class ReviewLimits
 {
     public const int SubjectLength = 200;
-    public const int AuthorLength = 100;
+    public const int AuthorLength = Ownership.MaxOwnerLength;
     public const int TextLength = 4000;
     public const int MinRating = 1;
     public const int MaxRating = 5;
     public const int MaxPageSize = 100;
 }
 
-/// <summary>The body of <c>POST /api/reviews</c> and <c>PUT /api/reviews/{id}</c>.</summary>
+/// <summary>The body of <c>POST /api/reviews</c> and <c>PUT /api/reviews/{id}</c>; the author is the caller, never the body.</summary>
 public sealed record ReviewRequest(
     [property: Required, StringLength(ReviewLimits.SubjectLength, MinimumLength = 1)] string Subject,
-    [property: Required, StringLength(ReviewLimits.AuthorLength, MinimumLength = 1)] string Author,
     [property: Range(ReviewLimits.MinRating, ReviewLimits.MaxRating)] int Rating,
     [property: StringLength(ReviewLimits.TextLength)] string? Text = null);
 

@@ -1,10 +1,15 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace TheReview.Backend.Api.Features.Reviews;
 
-/// <summary>The reviews sample: PostgreSQL holds the reviews and the activity log records each change.</summary>
+/// <summary>
+/// The reviews sample: PostgreSQL holds the reviews and the activity log records each change and who made it.
+/// A review's author is the caller who wrote it; only they, or an administrator, may change or delete it.
+/// </summary>
 internal static partial class ReviewEndpoints
 {
     public static IEndpointRouteBuilder MapReviews(this IEndpointRouteBuilder endpoints)
@@ -48,13 +53,13 @@ internal static partial class ReviewEndpoints
     }
 
     private static async Task<CreatedAtRoute<ReviewResponse>> CreateAsync(
-        ReviewRequest request, AppDbContext db, IReviewActivityLog activity, TimeProvider clock, CancellationToken cancellationToken)
+        ReviewRequest request, ClaimsPrincipal caller, AppDbContext db, IReviewActivityLog activity, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = Now(clock);
         var review = new Review
         {
             Subject = request.Subject,
-            Author = request.Author,
+            Author = Ownership.OwnerOf(caller),
             Rating = request.Rating,
             Text = request.Text,
             CreatedAt = now,
@@ -62,12 +67,13 @@ internal static partial class ReviewEndpoints
         };
         db.Add(review);
         await db.SaveChangesAsync(cancellationToken);
-        await activity.RecordAsync(review.Id, ReviewAction.Created, cancellationToken);
+        await activity.RecordAsync(review.Id, ReviewAction.Created, review.Author, cancellationToken);
         return TypedResults.CreatedAtRoute(ReviewResponse.From(review), "GetReview", new { id = review.Id });
     }
 
     private static async Task<Results<Ok<ReviewResponse>, ProblemHttpResult>> UpdateAsync(
-        Guid id, ReviewRequest request, AppDbContext db, IReviewActivityLog activity, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, ReviewRequest request, ClaimsPrincipal caller, IAuthorizationService authorization, AppDbContext db,
+        IReviewActivityLog activity, TimeProvider clock, CancellationToken cancellationToken)
     {
         var review = await db.Set<Review>().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
         if (review is null)
@@ -75,23 +81,39 @@ internal static partial class ReviewEndpoints
             return NotFound(id);
         }
 
-        (review.Subject, review.Author, review.Rating, review.Text) = (request.Subject, request.Author, request.Rating, request.Text);
-        review.UpdatedAt = Now(clock);
+        if (!await authorization.MayChangeAsync(caller, review))
+        {
+            return Ownership.Forbidden("review");
+        }
+
+        (review.Subject, review.Rating, review.Text, review.UpdatedAt) = (request.Subject, request.Rating, request.Text, Now(clock));
         await db.SaveChangesAsync(cancellationToken);
-        await activity.RecordAsync(id, ReviewAction.Updated, cancellationToken);
+        await activity.RecordAsync(id, ReviewAction.Updated, Ownership.OwnerOf(caller), cancellationToken);
         return TypedResults.Ok(ReviewResponse.From(review));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
-        Guid id, AppDbContext db, IReviewActivityLog activity, CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal caller, IAuthorizationService authorization, AppDbContext db, IReviewActivityLog activity,
+        CancellationToken cancellationToken)
     {
-        var deleted = await db.Set<Review>().Where(r => r.Id == id).ExecuteDeleteAsync(cancellationToken);
-        if (deleted == 0)
+        var review = await db.Set<Review>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (review is null)
         {
             return NotFound(id);
         }
 
-        await activity.RecordAsync(id, ReviewAction.Deleted, cancellationToken);
+        if (!await authorization.MayChangeAsync(caller, review))
+        {
+            return Ownership.Forbidden("review");
+        }
+
+        // Gone already if another request deleted it in between: the same 404 as before the check.
+        if (await db.Set<Review>().Where(r => r.Id == id).ExecuteDeleteAsync(cancellationToken) == 0)
+        {
+            return NotFound(id);
+        }
+
+        await activity.RecordAsync(id, ReviewAction.Deleted, Ownership.OwnerOf(caller), cancellationToken);
         return TypedResults.NoContent();
     }
     //#if (mongo)

@@ -7,12 +7,12 @@ internal sealed partial class StockItemActivityLog(ILogger<StockItemActivityLog>
     public const string Updated = "updated";
     public const string Deleted = "deleted";
 
-    public Task RecordAsync(Guid id, string action, CancellationToken cancellationToken)
+    public Task RecordAsync(Guid id, string action, string actor, CancellationToken cancellationToken)
     {
-        LogActivity(logger, id, action);
+        LogActivity(logger, id, action, actor);
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Stock item {StockItemId} {Action}")]
-    private static partial void LogActivity(ILogger logger, Guid stockItemId, string action);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stock item {StockItemId} {Action} by {Actor}")]
+    private static partial void LogActivity(ILogger logger, Guid stockItemId, string action, string actor);
 }

@@ -6,11 +6,12 @@ using Polly.CircuitBreaker;
 
 namespace TheReview.Backend.Api.Features.StockItems;
 
-/// <summary>One change of one stock item, as stored in MongoDB.</summary>
+/// <summary>One change of one stock item and who made it, as stored in MongoDB.</summary>
 public sealed record StockItemActivity(
     [property: BsonId, BsonGuidRepresentation(GuidRepresentation.Standard)] Guid Id,
     [property: BsonGuidRepresentation(GuidRepresentation.Standard)] Guid StockItemId,
     string Action,
+    string Actor,
     DateTimeOffset At);
 
 /// <summary>
@@ -30,12 +31,12 @@ internal sealed partial class StockItemActivityLog(
 
     public IMongoCollection<StockItemActivity> Collection => database.GetCollection<StockItemActivity>(CollectionName);
 
-    public async Task RecordAsync(Guid id, string action, CancellationToken cancellationToken)
+    public async Task RecordAsync(Guid id, string action, string actor, CancellationToken cancellationToken)
     {
         try
         {
             await circuit.ExecuteAsync(
-                async token => await Collection.InsertOneAsync(new StockItemActivity(Guid.CreateVersion7(), id, action, clock.GetUtcNow()), cancellationToken: token),
+                async token => await Collection.InsertOneAsync(new StockItemActivity(Guid.CreateVersion7(), id, action, actor, clock.GetUtcNow()), cancellationToken: token),
                 cancellationToken);
         }
         catch (Exception exception) when (exception is MongoException or TimeoutException or BrokenCircuitException)

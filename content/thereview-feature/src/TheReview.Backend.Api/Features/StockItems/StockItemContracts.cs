@@ -10,15 +10,15 @@ public static class StockItemLimits
     public const int MaxPageSize = 100;
 }
 
-/// <summary>The body of <c>POST /api/stock-items</c> and <c>PUT /api/stock-items/{id}</c>.</summary>
+/// <summary>The body of <c>POST /api/stock-items</c> and <c>PUT /api/stock-items/{id}</c>; the owner is the caller, never the body.</summary>
 public sealed record StockItemRequest(
     [property: Required, StringLength(StockItemLimits.NameLength, MinimumLength = 1)] string Name,
     [property: StringLength(StockItemLimits.DescriptionLength)] string? Description = null);
 
 /// <summary>One stock item as the API returns it.</summary>
-public sealed record StockItemResponse(Guid Id, string Name, string? Description, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+public sealed record StockItemResponse(Guid Id, string Name, string? Description, string Owner, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
-    public static StockItemResponse From(StockItem item) => new(item.Id, item.Name, item.Description, item.CreatedAt, item.UpdatedAt);
+    public static StockItemResponse From(StockItem item) => new(item.Id, item.Name, item.Description, item.Owner, item.CreatedAt, item.UpdatedAt);
 }
 
 /// <summary>One page of stock items, newest first.</summary>

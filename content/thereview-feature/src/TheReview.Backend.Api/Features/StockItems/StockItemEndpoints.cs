@@ -1,10 +1,15 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace TheReview.Backend.Api.Features.StockItems;
 
-/// <summary>Create, read, update, delete and list stock items; each change goes to the activity log.</summary>
+/// <summary>
+/// Create, read, update, delete and list stock items; each change goes to the activity log with who made it. The
+/// caller who made a stock item owns it: only they, or an administrator, may change or delete it.
+/// </summary>
 internal static partial class StockItemEndpoints
 {
     public static IEndpointRouteBuilder MapStockItems(this IEndpointRouteBuilder endpoints)
@@ -45,18 +50,19 @@ internal static partial class StockItemEndpoints
     }
 
     private static async Task<CreatedAtRoute<StockItemResponse>> CreateAsync(
-        StockItemRequest request, AppDbContext db, StockItemActivityLog activity, TimeProvider clock, CancellationToken cancellationToken)
+        StockItemRequest request, ClaimsPrincipal caller, AppDbContext db, StockItemActivityLog activity, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = Now(clock);
-        var item = new StockItem { Name = request.Name, Description = request.Description, CreatedAt = now, UpdatedAt = now };
+        var item = new StockItem { Name = request.Name, Description = request.Description, Owner = Ownership.OwnerOf(caller), CreatedAt = now, UpdatedAt = now };
         db.Add(item);
         await db.SaveChangesAsync(cancellationToken);
-        await activity.RecordAsync(item.Id, StockItemActivityLog.Created, cancellationToken);
+        await activity.RecordAsync(item.Id, StockItemActivityLog.Created, item.Owner, cancellationToken);
         return TypedResults.CreatedAtRoute(StockItemResponse.From(item), "GetStockItem", new { id = item.Id });
     }
 
     private static async Task<Results<Ok<StockItemResponse>, ProblemHttpResult>> UpdateAsync(
-        Guid id, StockItemRequest request, AppDbContext db, StockItemActivityLog activity, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, StockItemRequest request, ClaimsPrincipal caller, IAuthorizationService authorization, AppDbContext db,
+        StockItemActivityLog activity, TimeProvider clock, CancellationToken cancellationToken)
     {
         var item = await db.Set<StockItem>().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
         if (item is null)
@@ -64,21 +70,39 @@ internal static partial class StockItemEndpoints
             return NotFound(id);
         }
 
+        if (!await authorization.MayChangeAsync(caller, item))
+        {
+            return Ownership.Forbidden("stock item");
+        }
+
         (item.Name, item.Description, item.UpdatedAt) = (request.Name, request.Description, Now(clock));
         await db.SaveChangesAsync(cancellationToken);
-        await activity.RecordAsync(id, StockItemActivityLog.Updated, cancellationToken);
+        await activity.RecordAsync(id, StockItemActivityLog.Updated, Ownership.OwnerOf(caller), cancellationToken);
         return TypedResults.Ok(StockItemResponse.From(item));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
-        Guid id, AppDbContext db, StockItemActivityLog activity, CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal caller, IAuthorizationService authorization, AppDbContext db, StockItemActivityLog activity,
+        CancellationToken cancellationToken)
     {
+        var item = await db.Set<StockItem>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
+        if (item is null)
+        {
+            return NotFound(id);
+        }
+
+        if (!await authorization.MayChangeAsync(caller, item))
+        {
+            return Ownership.Forbidden("stock item");
+        }
+
+        // Gone already if another request deleted it in between: the same 404 as before the check.
         if (await db.Set<StockItem>().Where(i => i.Id == id).ExecuteDeleteAsync(cancellationToken) == 0)
         {
             return NotFound(id);
         }
 
-        await activity.RecordAsync(id, StockItemActivityLog.Deleted, cancellationToken);
+        await activity.RecordAsync(id, StockItemActivityLog.Deleted, Ownership.OwnerOf(caller), cancellationToken);
         return TypedResults.NoContent();
     }
 
