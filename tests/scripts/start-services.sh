@@ -3,7 +3,7 @@
 # tools the static checks run. Idempotent: a second run finds everything installed and running.
 set -euo pipefail
 
-packages=(postgresql redis-server prometheus shellcheck yamllint jq openssl make debootstrap util-linux wrk curl python3 age)
+packages=(postgresql redis-server prometheus shellcheck yamllint jq openssl make debootstrap util-linux wrk curl python3 age nodejs)
 
 # npm fetches the admin UIs' stand-ins from the npm registry (tests/images); the machine's own Node.js may provide it.
 command -v npm >/dev/null || packages+=(npm)

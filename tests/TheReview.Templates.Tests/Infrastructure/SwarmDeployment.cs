@@ -231,7 +231,7 @@ public sealed class SwarmDeployment : IAsyncLifetime
         using var created = await Proxy.PostAsync(new Uri("/api/reviews", UriKind.Relative),
             new StringContent($"{{\"subject\":\"{subject}\",\"rating\":4}}", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        return created.Headers.Location!.AbsolutePath;
+        return created.Headers.Location!.OriginalString;
     }
 
     public async Task<string> ContainerOfAsync(string service) =>

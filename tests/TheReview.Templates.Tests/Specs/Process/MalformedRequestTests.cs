@@ -37,7 +37,7 @@ public sealed class MalformedRequestTests(RunningServiceFixture service)
         await using var api = running;
         using var created = await api.Client.PostAsJsonAsync("/api/reviews", new { subject = "Kettle", rating = 3 });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var existing = created.Headers.Location!.AbsolutePath;
+        var existing = created.Headers.Location!.OriginalString;
         var before = await api.Client.GetStringAsync(existing);
 
         var requests = MalformedRequests(existing).ToList();

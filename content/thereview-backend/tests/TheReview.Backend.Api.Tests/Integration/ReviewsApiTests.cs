@@ -21,11 +21,28 @@ public sealed class ReviewsApiTests(ServiceFixture service) : IClassFixture<Serv
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var review = await created.Content.ReadFromJsonAsync<ReviewResponse>(Cancellation);
         Assert.NotNull(review);
-        Assert.Equal($"/api/reviews/{review.Id}", created.Headers.Location?.AbsolutePath);
+        Assert.Equal($"/api/reviews/{review.Id}", created.Headers.Location?.OriginalString);
         var read = await client.GetFromJsonAsync<ReviewResponse>($"/api/reviews/{review.Id}", Cancellation);
         Assert.Equal(review, read);
         var page = await client.GetFromJsonAsync<ReviewPage>("/api/reviews?take=100", Cancellation);
         Assert.Contains(page!.Items, item => item.Id == review.Id);
+    }
+
+    [Theory]
+    [InlineData("attacker.example")]
+    [InlineData("attacker.example:8443")]
+    public async Task The_location_of_a_created_review_is_a_path_whatever_host_the_caller_names(string host)
+    {
+        service.Require(service.Postgres);
+        using var client = service.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/reviews") { Content = JsonContent.Create(Espresso) };
+        request.Headers.Host = host;
+
+        var created = await client.SendAsync(request, Cancellation);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.False(created.Headers.Location!.IsAbsoluteUri, created.Headers.Location.OriginalString);
+        Assert.StartsWith("/api/reviews/", created.Headers.Location.OriginalString, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed class StockItemsApiTests(ServiceFixture service) : IClassFixture<S
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var item = await created.Content.ReadFromJsonAsync<StockItemResponse>(Cancellation);
         Assert.NotNull(item);
-        Assert.Equal($"/api/stock-items/{item.Id}", created.Headers.Location?.AbsolutePath);
+        Assert.Equal($"/api/stock-items/{item.Id}", created.Headers.Location?.OriginalString);
         Assert.Equal(item, await client.GetFromJsonAsync<StockItemResponse>($"/api/stock-items/{item.Id}", Cancellation));
         var page = await client.GetFromJsonAsync<StockItemPage>("/api/stock-items?take=100", Cancellation);
         Assert.Contains(page!.Items, listed => listed.Id == item.Id);

@@ -52,8 +52,9 @@ internal static partial class ReviewEndpoints
         return review is null ? NotFound(id) : TypedResults.Ok(ReviewResponse.From(review));
     }
 
-    private static async Task<CreatedAtRoute<ReviewResponse>> CreateAsync(
-        ReviewRequest request, ClaimsPrincipal caller, AppDbContext db, IReviewActivityLog activity, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<Created<ReviewResponse>> CreateAsync(
+        ReviewRequest request, ClaimsPrincipal caller, HttpContext http, LinkGenerator links, AppDbContext db, IReviewActivityLog activity,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = Now(clock);
         var review = new Review
@@ -68,7 +69,8 @@ internal static partial class ReviewEndpoints
         db.Add(review);
         await db.SaveChangesAsync(cancellationToken);
         await activity.RecordAsync(review.Id, ReviewAction.Created, review.Author, cancellationToken);
-        return TypedResults.CreatedAtRoute(ReviewResponse.From(review), "GetReview", new { id = review.Id });
+        // A path, not a URL: the Host header, which any caller chooses, never reaches the answer.
+        return TypedResults.Created(links.GetPathByName(http, "GetReview", new { id = review.Id }), ReviewResponse.From(review));
     }
 
     private static async Task<Results<Ok<ReviewResponse>, ProblemHttpResult>> UpdateAsync(

@@ -49,15 +49,17 @@ internal static partial class StockItemEndpoints
         return item is null ? NotFound(id) : TypedResults.Ok(StockItemResponse.From(item));
     }
 
-    private static async Task<CreatedAtRoute<StockItemResponse>> CreateAsync(
-        StockItemRequest request, ClaimsPrincipal caller, AppDbContext db, StockItemActivityLog activity, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<Created<StockItemResponse>> CreateAsync(
+        StockItemRequest request, ClaimsPrincipal caller, HttpContext http, LinkGenerator links, AppDbContext db, StockItemActivityLog activity,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = Now(clock);
         var item = new StockItem { Name = request.Name, Description = request.Description, Owner = Ownership.OwnerOf(caller), CreatedAt = now, UpdatedAt = now };
         db.Add(item);
         await db.SaveChangesAsync(cancellationToken);
         await activity.RecordAsync(item.Id, StockItemActivityLog.Created, item.Owner, cancellationToken);
-        return TypedResults.CreatedAtRoute(StockItemResponse.From(item), "GetStockItem", new { id = item.Id });
+        // A path, not a URL: the Host header, which any caller chooses, never reaches the answer.
+        return TypedResults.Created(links.GetPathByName(http, "GetStockItem", new { id = item.Id }), StockItemResponse.From(item));
     }
 
     private static async Task<Results<Ok<StockItemResponse>, ProblemHttpResult>> UpdateAsync(
