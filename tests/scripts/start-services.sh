@@ -19,9 +19,15 @@ if ((${#missing[@]})); then
 fi
 # The OTLP definitions the tests' trace collector is compiled from (tests/TheReview.Templates.Tests.csproj):
 # bookworm has none, trixie does.
-if ! dpkg-query -W -f='${Status}' opentelemetry-proto 2>/dev/null | grep -q "install ok installed"; then
+# kubectl renders the generated Kubernetes manifests with its own Kustomize (KubernetesManifestTests): trixie's
+# kubernetes-client, which needs no cluster for that.
+trixie=()
+for package in opentelemetry-proto kubernetes-client; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || trixie+=("$package")
+done
+if ((${#trixie[@]})); then
   bash "$(dirname "$0")/add-trixie-source.sh"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -t trixie opentelemetry-proto >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends -t trixie "${trixie[@]}" >/dev/null
 fi
 
 # The packaged services must not hold ports or start on their own: the tests start their own instances where they need them.

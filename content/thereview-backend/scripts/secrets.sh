@@ -56,8 +56,9 @@ done
 chmod 644 secrets/redis.conf
 #endif
 #if (redis && monitoring)
-# The Redis exporter reads its password from a JSON map of address to password.
-printf '{"redis://redis:6379":"%s"}' "$(cat secrets/redis_exporter_password)" > secrets/redis_password_map.json
+# The Redis exporter reads its password from a JSON map of address to password; with --redis.user it looks the
+# address up with the user in it.
+printf '{"redis://exporter@redis:6379":"%s"}' "$(cat secrets/redis_exporter_password)" > secrets/redis_password_map.json
 chmod 644 secrets/redis_password_map.json
 #endif
 echo "secrets are in secrets/ ($(find secrets -maxdepth 1 -type f | wc -l) files)"

@@ -1,0 +1,209 @@
+using System.Text.Json;
+using k8s;
+using k8s.Models;
+using YamlDotNet.RepresentationModel;
+
+namespace TheReview.Templates.Tests.Specs.Static;
+
+/// <summary>
+/// The Kubernetes manifests, as deep as a machine without a Kubernetes API server goes (tests/images/README.md):
+/// every overlay rendered by kubectl's own Kustomize, loaded strictly into the Kubernetes API's types (unknown
+/// fields, wrong types and removed API versions are refused), then held to the rules no schema checks
+/// (<see cref="KubernetesRules"/>): selectors against labels, ports and probes against the app's, settings and
+/// secrets against what the app reads and the compose file gives it, least privilege, network policies.
+/// </summary>
+[Tier(Tier.Static)]
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class KubernetesManifestTests(TemplateHive hive)
+{
+    private static readonly string[] Overlays = ["production", "staging"];
+
+    [Theory]
+    [MemberData(nameof(Scenario.ProdStackIds), MemberType = typeof(Scenario))]
+    public async Task Every_overlay_renders_into_valid_objects_that_fit_the_app_and_each_other(string scenario)
+    {
+        var repository = await hive.InstantiateAsync(Scenario.ById(scenario));
+        var expected = ExpectationsOf(repository);
+
+        Assert.Equal(Overlays, Directory.GetDirectories(repository.PathOf("deploy/kubernetes/overlays")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        var figures = new List<string>();
+        foreach (var overlay in Overlays)
+        {
+            var objects = KubernetesRules.Load(await RenderAsync(repository, $"deploy/kubernetes/overlays/{overlay}"));
+            Assert.Equal([], KubernetesRules.Check(objects, expected));
+            figures.Add($"{overlay}: {objects.Count} objects ({string.Join(", ", objects.Select(o => ((IKubernetesObject)o).Kind).Order(StringComparer.Ordinal))})");
+        }
+
+        Figures.Report(string.Join("; ", figures));
+    }
+
+    public static TheoryData<string, string> Mistakes => new()
+    {
+        { "service selector", "the Service selects the API's pods" },
+        { "readiness on the public port", "a probe asks /health/ready on the management port" },
+        { "root user", "runs as the image's app user" },
+        { "no secret mount", "a Secret is mounted where" },
+        { "api as owner", "the API logs in to PostgreSQL as the data-only role" },
+        { "migration as app", "the migration Job logs in as the owner role" },
+        { "no default deny", "a default-deny policy covers every pod" },
+        { "ingress to management", "the Ingress routes to the Service's public port only" },
+        { "short grace period", "the grace period covers" },
+        { "budget too loose", "the disruption budget leaves pods running" },
+        { "other management port", "the container's management port is the app's Management:Port" },
+        { "no redis egress", "the API may reach its datastore on port 6379" },
+        { "writable root", "has a read-only root" },
+        { "wrong namespace", "is in namespace" },
+    };
+
+    /// <summary>Each rule fails on the mistake it exists for, made in the default repository's production objects.</summary>
+    [Theory]
+    [MemberData(nameof(Mistakes))]
+    public async Task Each_rule_catches_its_mistake(string mistake, string problem)
+    {
+        var repository = await hive.InstantiateAsync(Scenario.Default);
+        var objects = KubernetesRules.Load(await RenderAsync(repository, "deploy/kubernetes/overlays/production"));
+        var deployment = objects.OfType<V1Deployment>().Single();
+        var api = deployment.Spec.Template.Spec.Containers.Single();
+        var job = objects.OfType<V1Job>().Single();
+
+        switch (mistake)
+        {
+            case "service selector": objects.OfType<V1Service>().Single().Spec.Selector["app.kubernetes.io/name"] = "another-app"; break;
+            case "readiness on the public port": api.ReadinessProbe.HttpGet.Port = "http"; break;
+            case "root user": deployment.Spec.Template.Spec.SecurityContext.RunAsUser = 0; break;
+            case "no secret mount": api.VolumeMounts.Remove(api.VolumeMounts.Single(m => m.MountPath == "/run/secrets")); break;
+            case "api as owner": ReplaceInSetting(ConfigMap(objects, api), "_app;", "_owner;"); break;
+            case "migration as app": ReplaceInSetting(ConfigMap(objects, job.Spec.Template.Spec.Containers.Single()), "_owner;", "_app;"); break;
+            case "no default deny": objects.Remove(objects.OfType<V1NetworkPolicy>().Single(p => p.Spec.PodSelector.MatchLabels is null or { Count: 0 })); break;
+            case "ingress to management": objects.OfType<V1Ingress>().Single().Spec.Rules[0].Http.Paths[0].Backend.Service.Port = new V1ServiceBackendPort { Name = "management" }; break;
+            case "short grace period": deployment.Spec.Template.Spec.TerminationGracePeriodSeconds = 10; break;
+            case "budget too loose": objects.OfType<V1PodDisruptionBudget>().Single().Spec.MaxUnavailable = "3"; break;
+            case "other management port": api.Ports.Single(p => p.Name == "management").ContainerPort = 9090; break;
+            case "no redis egress": ApiPolicy(objects, deployment).Spec.Egress.Last().Ports.Remove(ApiPolicy(objects, deployment).Spec.Egress.Last().Ports.Single(p => p.Port.Value == "6379")); break;
+            case "writable root": job.Spec.Template.Spec.Containers.Single().SecurityContext.ReadOnlyRootFilesystem = false; break;
+            case "wrong namespace": objects.OfType<V1ConfigMap>().First().Metadata.NamespaceProperty = "default"; break;
+            default: throw new ArgumentOutOfRangeException(nameof(mistake), mistake, "no such mistake");
+        }
+
+        var problems = KubernetesRules.Check(objects, ExpectationsOf(repository));
+
+        Assert.Contains(problems, found => found.Contains(problem, StringComparison.Ordinal));
+        Figures.Report($"{mistake}: {string.Join("; ", problems)}");
+    }
+
+    [Fact]
+    public async Task A_misspelt_field_is_refused_when_the_objects_are_loaded()
+    {
+        var repository = await hive.InstantiateAsync(Scenario.Default);
+        var rendered = await RenderAsync(repository, "deploy/kubernetes/overlays/production");
+
+        var misspelt = rendered.Replace("  revisionHistoryLimit: 5", "  revisionHistoryLimit: 5\n  replica: 3", StringComparison.Ordinal);
+
+        Assert.NotEqual(rendered, misspelt);
+        var refused = Assert.ThrowsAny<Exception>(() => KubernetesRules.Load(misspelt));
+        Figures.Report($"a Deployment with 'replica:' is refused: {refused.Message.Split('\n')[0]}");
+    }
+
+    /// <summary>The Prometheus Operator's ServiceMonitor (a custom resource, so outside the API's types) scrapes the management port.</summary>
+    [Fact]
+    public async Task The_prometheus_operator_component_scrapes_the_management_port_of_the_apis_service()
+    {
+        var repository = (await hive.InstantiateAsync(Scenario.Default)).Copy();
+        var service = KubernetesRules.Load(await RenderAsync(repository, "deploy/kubernetes/overlays/production")).OfType<V1Service>().Single();
+        // As the component's own comment tells a team: the overlay lists it.
+        await File.AppendAllTextAsync(repository.PathOf("deploy/kubernetes/overlays/production/kustomization.yaml"),
+            "components:\n  - ../../components/prometheus-operator\n");
+
+        var documents = new YamlStream();
+        documents.Load(new StringReader(await RenderAsync(repository, "deploy/kubernetes/overlays/production")));
+        var monitor = documents.Documents.Select(d => (YamlMappingNode)d.RootNode).Single(d => d["kind"].ToString() == "ServiceMonitor");
+
+        var selector = (YamlMappingNode)((YamlMappingNode)((YamlMappingNode)monitor["spec"])["selector"])["matchLabels"];
+        var endpoint = (YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)monitor["spec"])["endpoints"]).Single();
+        Assert.All(selector.Children, label => Assert.Equal(label.Value.ToString(), service.Metadata.Labels[label.Key.ToString()]));
+        Assert.Equal("management", endpoint["port"].ToString());
+        Assert.Contains(service.Spec.Ports, port => port.Name == "management" && port.TargetPort.Value == "management");
+        Assert.Equal(service.Metadata.NamespaceProperty, ((YamlMappingNode)monitor["metadata"])["namespace"].ToString());
+    }
+
+    /// <summary>
+    /// scripts/k8s.sh (behind make k8s-*) against a kubectl stand-in that records what it is asked: an unknown overlay,
+    /// no cluster context, a missing Secret or missing secret files stop it with a message, before anything is applied.
+    /// </summary>
+    [Theory]
+    [InlineData("render", "nope", "context", "unknown OVERLAY=nope: choose one of production staging")]
+    [InlineData("apply", "production", "", "kubectl has no current context")]
+    [InlineData("apply", "production", "context", "the Secret orders-tls is missing in namespace orders: run make k8s-secrets OVERLAY=production first")]
+    [InlineData("secrets", "staging", "context", "secrets/tls.crt is missing")]
+    public async Task The_k8s_targets_stop_on_bad_input_before_applying_anything(string command, string overlay, string context, string message)
+    {
+        var repository = (await hive.InstantiateAsync(Scenario.Default)).Copy();
+        var bin = PackPaths.NewTempDirectory("kubectl-stand-in");
+        var record = Path.Combine(bin, "calls.txt");
+        var kubectl = Path.Combine(bin, "kubectl");
+        await File.WriteAllTextAsync(kubectl, $$"""
+            #!/bin/sh
+            echo "$*" >> "{{record}}"
+            case "$1 $2" in
+              "config current-context") [ -n "{{context}}" ] && echo "{{context}}" && exit 0; exit 1 ;;
+              "get secret") exit 1 ;;
+              "kustomize "*) exec {{TestServices.Program("kubectl", "/usr/bin/kubectl")}} "$@" ;;
+            esac
+            exit 0
+            """);
+        File.SetUnixFileMode(kubectl, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        var result = await Shell.RunAsync(repository.PathOf("scripts/k8s.sh"), [command], repository.Directory, new Dictionary<string, string?>
+        {
+            ["PATH"] = $"{bin}:{Environment.GetEnvironmentVariable("PATH")}",
+            ["OVERLAY"] = overlay,
+        });
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains(message.Replace("namespace orders", $"namespace {NamespaceOf(repository, overlay)}", StringComparison.Ordinal), result.StandardError, StringComparison.Ordinal);
+        var calls = File.Exists(record) ? await File.ReadAllLinesAsync(record) : [];
+        Assert.DoesNotContain(calls, call => call.StartsWith("apply", StringComparison.Ordinal) || call.StartsWith("delete", StringComparison.Ordinal) || call.StartsWith("create", StringComparison.Ordinal));
+        Figures.Report($"make k8s-{command} OVERLAY={overlay}: exit {result.ExitCode}, \"{result.StandardError.Trim()}\"; kubectl asked: {string.Join(" | ", calls)}");
+    }
+
+    private static string NamespaceOf(GeneratedRepository repository, string overlay) =>
+        File.Exists(repository.PathOf($"deploy/kubernetes/overlays/{overlay}/kustomization.yaml"))
+            ? repository.Read($"deploy/kubernetes/overlays/{overlay}/kustomization.yaml").Split('\n').Single(l => l.StartsWith("namespace:", StringComparison.Ordinal))["namespace:".Length..].Trim()
+            : string.Empty;
+
+    private static async Task<string> RenderAsync(GeneratedRepository repository, string overlay) =>
+        (await Shell.RunAsync(TestServices.Program("kubectl", "/usr/bin/kubectl"), ["kustomize", overlay], repository.Directory)).EnsureSuccess().StandardOutput;
+
+    /// <summary>What the objects must agree with, read from the repository itself: appsettings.json, the Dockerfile and the compose file.</summary>
+    private static KubernetesExpectations ExpectationsOf(GeneratedRepository repository)
+    {
+        var settingsFile = repository.Files.Single(f => f.StartsWith("src/", StringComparison.Ordinal) && f.EndsWith("/appsettings.json", StringComparison.Ordinal));
+        using var settings = JsonDocument.Parse(repository.Read(settingsFile), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+        var managementPort = settings.RootElement.GetProperty("Management").GetProperty("Port").GetInt32();
+        var shutdown = TimeSpan.Parse(settings.RootElement.GetProperty("Hosting").GetProperty("ShutdownTimeout").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        // Every .NET image's app user is APP_UID, 1654; the Dockerfile must run as it.
+        Assert.Contains("USER $APP_UID", repository.Read("Dockerfile"), StringComparison.Ordinal);
+
+        var compose = new YamlStream();
+        compose.Load(new StringReader(repository.Read("docker-compose.prod.yml")));
+        var apiEnvironment = (YamlMappingNode)((YamlMappingNode)compose.Documents[0].RootNode)["x-api-environment"];
+        var secretFiles = apiEnvironment.Children
+            .Where(pair => pair.Key.ToString().EndsWith("__Password_FILE", StringComparison.Ordinal))
+            .ToDictionary(pair => pair.Key.ToString(), pair => pair.Value.ToString());
+
+        var stores = new (string Option, string Name, int Port)[] { ("postgres", "Postgres", 5432), ("mongo", "Mongo", 27017), ("redis", "Redis", 6379) }
+            .Where(store => repository.Scenario.Has(store.Option)).ToList();
+        return new KubernetesExpectations(managementPort, 1654, shutdown, [.. stores.Select(s => s.Name)], secretFiles,
+            [.. stores.Select(s => s.Port)], repository.Scenario.Has("postgres"));
+    }
+
+    private static V1ConfigMap ConfigMap(List<object> objects, V1Container container) =>
+        objects.OfType<V1ConfigMap>().Single(m => m.Metadata.Name == container.EnvFrom.Single().ConfigMapRef.Name);
+
+    private static void ReplaceInSetting(V1ConfigMap map, string from, string to) =>
+        map.Data["ConnectionStrings__Postgres"] = map.Data["ConnectionStrings__Postgres"].Replace(from, to, StringComparison.Ordinal);
+
+    private static V1NetworkPolicy ApiPolicy(List<object> objects, V1Deployment deployment) =>
+        objects.OfType<V1NetworkPolicy>().Single(p => p.Spec.PodSelector.MatchLabels is { Count: > 0 } labels
+            && labels.All(l => deployment.Spec.Template.Metadata.Labels.TryGetValue(l.Key, out var v) && v == l.Value));
+}
