@@ -29,8 +29,15 @@ die() {
 value() { sed -n "s/^ *\"$1\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\} *$/\1/p" "${2:-thereview.json}" | head -n 1; }
 # The recorded answers, one "name value" per line.
 answers() { sed -n '/"options": {/,/}/s/^ *"\([A-Za-z]*\)": *"\{0,1\}\([^",{]*\)"\{0,1\},\{0,1\} *$/\1 \2/p' thereview.json; }
-# adminUis -> --admin-uis: the long names of dotnetcli.host.json.
-flag() { sed 's/\([A-Z]\)/-\L\1/g; s/^/--/' <<<"$1"; }
+# adminUis -> --admin-uis: the long names of dotnetcli.host.json (in bash and tr: BSD sed has no \L).
+flag() {
+  local name=$1 out=-- i character
+  for ((i = 0; i < ${#name}; i++)); do
+    character=${name:i:1}
+    if [[ $character == [A-Z] ]]; then out+="-$(tr '[:upper:]' '[:lower:]' <<<"$character")"; else out+=$character; fi
+  done
+  echo "$out"
+}
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -64,6 +71,7 @@ render() {
 }
 
 files() { (cd "$1" && find . -type f ! -path './.git/*' | sed 's|^\./||' | sort); }
+executable() { if [ -x "$1" ]; then echo yes; else echo no; fi; }
 
 template_diff() {
   local hive=()
@@ -128,7 +136,10 @@ template_upgrade() {
       else
         conflicted+=("$file")
       fi
-      if [ -e "$file" ] && [ "$(stat -c %a "$base")" != "$(stat -c %a "$new")" ]; then chmod --reference="$new" "$file"; fi
+      # The executable bit is the only mode a template changes (no stat -c or chmod --reference on macOS).
+      if [ -e "$file" ] && [ "$(executable "$base")" != "$(executable "$new")" ]; then
+        if [ -x "$new" ]; then chmod +x "$file"; else chmod -x "$file"; fi
+      fi
     elif [ ! -e "$file" ]; then
       mkdir -p "$(dirname "$file")"
       cp "$new" "$file"
@@ -142,7 +153,8 @@ template_upgrade() {
     if [ -e "$work/new/$file" ] || [ ! -e "$file" ]; then continue; fi
     if cmp -s "$file" "$work/base/$file"; then
       rm "$file"
-      rmdir -p --ignore-fail-on-non-empty "$(dirname "$file")" 2>/dev/null || true
+      # Empty folders go up to the first that still holds something (which makes rmdir stop with an error).
+      rmdir -p "$(dirname "$file")" 2>/dev/null || true
       removed+=("$file")
     else
       kept+=("$file (the template dropped it; you changed it)")

@@ -1,0 +1,60 @@
+using System.Text.RegularExpressions;
+
+namespace TheReview.Templates.Tests.Specs.Static;
+
+/// <summary>
+/// The scripts and Makefile that run on a developer's machine work on macOS too, where sed, stat, chmod, rmdir,
+/// xargs and sha256sum are the BSD ones (or absent). No macOS runs here, so each GNU-only form is a rule, with
+/// the reason, checked in every scenario; the rules are shown to catch each form.
+/// </summary>
+[Tier(Tier.Static)]
+public sealed partial class PortableScriptTests(TemplateHive hive)
+{
+    private static readonly (string Form, Regex Pattern, string Reason)[] GnuOnly =
+    [
+        ("sed \\L or \\U", SedCaseConversion(), "BSD sed has no case conversion: \"adminUis\" became \"--admin-LUis\""),
+        ("stat -c", new Regex(@"\bstat -c\b"), "BSD stat takes -f"),
+        ("chmod --reference", new Regex(@"--reference"), "BSD chmod has no --reference"),
+        ("rmdir --ignore-fail-on-non-empty", new Regex(@"--ignore-fail-on-non-empty"), "BSD rmdir has no such option"),
+        ("xargs -r", new Regex(@"\bxargs -r\b"), "not every BSD xargs has -r"),
+        ("sed -i without a suffix", new Regex(@"\bsed -i (?!'')"), "BSD sed -i needs a suffix argument"),
+        ("readlink -f", new Regex(@"\breadlink -f\b"), "older macOS readlink has no -f"),
+        ("date -d", new Regex(@"\bdate -d\b"), "BSD date takes -j -f"),
+        ("grep -P", new Regex(@"\bgrep -[a-zA-Z]*P"), "BSD grep has no Perl expressions"),
+        ("sha256sum alone", new Regex(@"\bsha256sum\b(?!.*shasum)"), "macOS has shasum -a 256, not sha256sum"),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Scenario.SnapshottedIds), MemberType = typeof(Scenario))]
+    public async Task Developer_side_scripts_use_no_gnu_only_tool_forms(string scenario)
+    {
+        var repository = await hive.InstantiateAsync(Scenario.ById(scenario));
+        var files = repository.Files.Where(f => (f.StartsWith("scripts/", StringComparison.Ordinal) && f.EndsWith(".sh", StringComparison.Ordinal)) || f == "Makefile").ToList();
+
+        var found = files.SelectMany(file => Violations(repository.Read(file)).Select(v => $"{file}: {v}")).ToList();
+
+        Assert.NotEmpty(files);
+        Assert.True(found.Count == 0, string.Join("\n", found));
+    }
+
+    [Theory]
+    [InlineData("flag() { sed 's/\\([A-Z]\\)/-\\L\\1/g; s/^/--/' <<<\"$1\"; }")]
+    [InlineData("if [ \"$(stat -c %a \"$base\")\" != x ]; then chmod --reference=\"$new\" \"$file\"; fi")]
+    [InlineData("rmdir -p --ignore-fail-on-non-empty \"$dir\"")]
+    [InlineData("docker config ls -q | xargs -r docker config rm")]
+    [InlineData("sed -i 's/a/b/' file")]
+    [InlineData("find . -type f | xargs cat | sha256sum | cut -c1-12")]
+    public void Each_rule_catches_its_form(string line) => Assert.NotEmpty(Violations(line));
+
+    /// <summary>The GNU-only forms in a script's commands; comments and lines that run only in the Linux dev container are skipped.</summary>
+    private static IEnumerable<string> Violations(string script) =>
+        from line in script.Split('\n')
+        let command = line.TrimStart()
+        where !command.StartsWith('#') && !line.Contains("/.dockerenv", StringComparison.Ordinal)
+        from rule in GnuOnly
+        where rule.Pattern.IsMatch(command)
+        select $"{rule.Form} ({rule.Reason}): {command.Trim()}";
+
+    [GeneratedRegex(@"\bsed\b.*\\[LU]\\?[0-9]")]
+    private static partial Regex SedCaseConversion();
+}
