@@ -5,7 +5,7 @@
 # so it is safe to repeat.
 #   <db>_owner    owns the database and its schema: the migration job, the only one that changes the schema
 #   <db>_app      reads and writes rows: the API (no DDL, no superuser, no COPY ... PROGRAM)
-#   <db>_monitor  pg_monitor: the exporter
+#   <db>_monitor  pg_monitor: the exporter (only where its secret exists: the stack has monitoring)
 # psql reads the passwords from its environment, never from its arguments.
 thereview_secret() {
   if [ ! -s "$1" ]; then
@@ -16,8 +16,11 @@ thereview_secret() {
 }
 THEREVIEW_OWNER_PASSWORD="$(thereview_secret "${POSTGRES_OWNER_PASSWORD_FILE:-/run/secrets/postgres_owner_password}")" || exit 1
 THEREVIEW_APP_PASSWORD="$(thereview_secret "${POSTGRES_APP_PASSWORD_FILE:-/run/secrets/postgres_app_password}")" || exit 1
-THEREVIEW_MONITOR_PASSWORD="$(thereview_secret "${POSTGRES_MONITOR_PASSWORD_FILE:-/run/secrets/postgres_monitor_password}")" || exit 1
-export THEREVIEW_OWNER_PASSWORD THEREVIEW_APP_PASSWORD THEREVIEW_MONITOR_PASSWORD
+export THEREVIEW_OWNER_PASSWORD THEREVIEW_APP_PASSWORD
+if [ -e "${POSTGRES_MONITOR_PASSWORD_FILE:-/run/secrets/postgres_monitor_password}" ]; then
+  THEREVIEW_MONITOR_PASSWORD="$(thereview_secret "${POSTGRES_MONITOR_PASSWORD_FILE:-/run/secrets/postgres_monitor_password}")" || exit 1
+  export THEREVIEW_MONITOR_PASSWORD
+fi
 
 psql -v ON_ERROR_STOP=1 --quiet --no-psqlrc --no-password --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
   --set db="$POSTGRES_DB" --single-transaction <<'EOSQL'
@@ -28,12 +31,15 @@ psql -v ON_ERROR_STOP=1 --quiet --no-psqlrc --no-password --username "$POSTGRES_
 \getenv app_password THEREVIEW_APP_PASSWORD
 \getenv monitor_password THEREVIEW_MONITOR_PASSWORD
 
-SELECT format('CREATE ROLE %I', name) FROM unnest(ARRAY[:'owner', :'app', :'monitor']) AS name
+SELECT format('CREATE ROLE %I', name) FROM unnest(ARRAY[:'owner', :'app']) AS name
 WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = name) \gexec
 ALTER ROLE :"owner" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'owner_password';
 ALTER ROLE :"app" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'app_password';
+\if :{?monitor_password}
+SELECT format('CREATE ROLE %I', :'monitor') WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'monitor') \gexec
 ALTER ROLE :"monitor" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD :'monitor_password';
 GRANT pg_monitor TO :"monitor";
+\endif
 
 -- The owner owns the database, its public schema and every table in it (tables a superuser made before too).
 ALTER DATABASE :"db" OWNER TO :"owner";
@@ -44,7 +50,10 @@ WHERE schemaname = 'public' AND tableowner <> :'owner' \gexec
 -- Nobody else creates anything: no schemas, no temporary tables, nothing in public.
 REVOKE ALL ON DATABASE :"db" FROM PUBLIC;
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
-GRANT CONNECT ON DATABASE :"db" TO :"app", :"monitor";
+GRANT CONNECT ON DATABASE :"db" TO :"app";
+\if :{?monitor_password}
+GRANT CONNECT ON DATABASE :"db" TO :"monitor";
+\endif
 GRANT USAGE ON SCHEMA public TO :"app";
 
 -- The API: rows of the tables the owner has made and will make, nothing more.
