@@ -18,7 +18,8 @@ dir="deploy/kubernetes/overlays/${overlay}"
 command -v kubectl >/dev/null || die "kubectl is not installed (it renders Kustomize itself): https://kubernetes.io/docs/tasks/tools/"
 namespace=$(awk '/^namespace:/ {print $2}' "${dir}/kustomization.yaml")
 
-render() { kubectl kustomize "$dir"; }
+# The local overlay reads the datastores' init scripts from deploy/, outside its own folder.
+render() { kubectl kustomize --load-restrictor LoadRestrictionsNone "$dir"; }
 
 # kubectl without a context would talk to localhost:8080, which may be anything: refuse instead.
 require_cluster() {
@@ -43,14 +44,43 @@ require_files() {
   done
 }
 
-# A Secret from files of secrets/, each under its own name: the paths the *_FILE settings read.
+# A Secret from files of secrets/, each under its own name (the paths the *_FILE settings read), or KEY=FILE.
 secret_from_files() {
-  local name=$1 file arguments=()
+  local name=$1 item arguments=()
   shift
-  for file in "$@"; do
-    arguments+=("--from-file=${file}=secrets/${file}")
+  for item in "$@"; do
+    if [[ $item == *=* ]]; then arguments+=("--from-file=${item%%=*}=secrets/${item#*=}"); else arguments+=("--from-file=${item}=secrets/${item}"); fi
   done
   kubectl create secret generic "$name" --namespace "$namespace" "${arguments[@]}" --dry-run=client --output yaml | kubectl apply -f -
+}
+
+# The local overlay runs the datastores too, from the same secrets as the production stack.
+datastore_files=()
+#if (postgres || mongo || redis)
+if [ -f "${dir}/datastores.yaml" ]; then
+#if (postgres)
+  datastore_files+=(postgres_password postgres_owner_password postgres_app_password)
+#endif
+#if (mongo)
+  datastore_files+=(mongo_password mongo_app_password)
+#endif
+#if (redis)
+  datastore_files+=(redis_password redis.conf)
+#endif
+fi
+#endif
+
+datastore_secrets() {
+  [ "${#datastore_files[@]}" -gt 0 ] || return 0
+#if (postgres)
+  secret_from_files thereview-backend-postgres postgres_password postgres_owner_password postgres_app_password
+#endif
+#if (mongo)
+  secret_from_files thereview-backend-mongo mongo_password mongo_app_password
+#endif
+#if (redis)
+  secret_from_files thereview-backend-redis redis_password redis_conf=redis.conf
+#endif
 }
 
 api_secrets=(
@@ -69,9 +99,9 @@ case "${1:-}" in
   render) render ;;
   secrets)
 #if (postgres)
-    require_files tls.crt tls.key "${api_secrets[@]}" postgres_owner_password
+    require_files tls.crt tls.key ${api_secrets[@]+"${api_secrets[@]}"} ${datastore_files[@]+"${datastore_files[@]}"} postgres_owner_password
 #else
-    require_files tls.crt tls.key "${api_secrets[@]}"
+    require_files tls.crt tls.key ${api_secrets[@]+"${api_secrets[@]}"} ${datastore_files[@]+"${datastore_files[@]}"}
 #endif
     require_cluster
     kubectl apply -f "${dir}/namespace.yaml"
@@ -79,6 +109,7 @@ case "${1:-}" in
 #if (postgres)
     secret_from_files "$migrate" postgres_owner_password
 #endif
+    datastore_secrets
     kubectl create secret tls thereview-backend-tls --namespace "$namespace" --cert=secrets/tls.crt --key=secrets/tls.key --dry-run=client --output yaml | kubectl apply -f -
     ;;
   apply)
@@ -90,7 +121,7 @@ case "${1:-}" in
     # A finished Job cannot take a new image: it is replaced, and runs the migrations before the new pods are ready.
     kubectl delete job "$migrate" --namespace "$namespace" --ignore-not-found
 #endif
-    kubectl apply --kustomize "$dir"
+    render | kubectl apply -f -
     kubectl rollout status "deployment/${api}" --namespace "$namespace" --timeout=10m
     ;;
   migrate)

@@ -34,10 +34,11 @@ public static class KubernetesRules
         }
 
         var deployments = objects.OfType<V1Deployment>().ToList();
-        var services = objects.OfType<V1Service>().ToList();
         var namespaces = objects.OfType<V1Namespace>().ToList();
         var jobs = objects.OfType<V1Job>().ToList();
-        Require(deployments.Count == 1 && services.Count == 1 && namespaces.Count == 1, "one Deployment, one Service and one Namespace");
+        Require(deployments.Count == 1 && namespaces.Count == 1, "one Deployment and one Namespace");
+        var services = objects.OfType<V1Service>().Where(s => deployments.Count == 1 && s.Metadata.Name == deployments[0].Metadata.Name).ToList();
+        Require(services.Count == 1, "a Service named as the API's Deployment");
         Require(jobs.Count == (expected.Migrates ? 1 : 0), expected.Migrates ? "a migration Job" : "no migration Job without PostgreSQL");
         if (problems.Count > 0)
         {
@@ -133,14 +134,14 @@ public static class KubernetesRules
 
         if (settings.GetValueOrDefault("ConnectionStrings__Postgres") is { } apiDatabase)
         {
-            Require(apiDatabase.Contains("_app;", StringComparison.Ordinal), "the API logs in to PostgreSQL as the data-only role");
+            Require(DatabaseUser(apiDatabase).EndsWith("_app", StringComparison.Ordinal), "the API logs in to PostgreSQL as the data-only role");
         }
 
         foreach (var job in jobs)
         {
             var migrate = job.Spec.Template.Spec.Containers.Single();
             Require(migrate.Image == api.Image && migrate.Args?.SequenceEqual(["migrate"]) == true, "the Job runs the API's image with the migrate command");
-            Require(Settings(objects, migrate).GetValueOrDefault("ConnectionStrings__Postgres")?.Contains("_owner;", StringComparison.Ordinal) == true,
+            Require(Settings(objects, migrate).GetValueOrDefault("ConnectionStrings__Postgres") is { } jobDatabase && DatabaseUser(jobDatabase).EndsWith("_owner", StringComparison.Ordinal),
                 "the migration Job logs in as the owner role");
             Require(job.Spec.Template.Spec.RestartPolicy is "Never" or "OnFailure" && job.Spec.BackoffLimit > 0, "the Job retries while PostgreSQL is not up");
         }
@@ -165,6 +166,8 @@ public static class KubernetesRules
 
         return problems;
     }
+
+    private static string DatabaseUser(string connectionString) => new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Username ?? string.Empty;
 
     /// <summary>The variables a container gets from its ConfigMaps (envFrom), then its own env, as the kubelet merges them.</summary>
     private static Dictionary<string, string> Settings(IReadOnlyList<object> objects, V1Container container)

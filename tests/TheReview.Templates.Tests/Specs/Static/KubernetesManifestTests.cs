@@ -16,7 +16,7 @@ namespace TheReview.Templates.Tests.Specs.Static;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class KubernetesManifestTests(TemplateHive hive)
 {
-    private static readonly string[] Overlays = ["production", "staging"];
+    private static readonly string[] Overlays = ["local", "production", "staging"];
 
     [Theory]
     [MemberData(nameof(Scenario.ProdStackIds), MemberType = typeof(Scenario))]
@@ -91,6 +91,54 @@ public sealed class KubernetesManifestTests(TemplateHive hive)
         Figures.Report($"{mistake}: {string.Join("; ", problems)}");
     }
 
+    /// <summary>
+    /// The local overlay (kind, k3d, minikube) runs each datastore from the image the production stack pins, set up
+    /// by the same init script, with a Secret that make k8s-secrets makes, behind a Service the API's connection names.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Scenario.ProdStackIds), MemberType = typeof(Scenario))]
+    public async Task The_local_overlay_runs_the_production_stacks_datastores_for_the_api(string scenario)
+    {
+        var repository = await hive.InstantiateAsync(Scenario.ById(scenario));
+        var objects = KubernetesRules.Load(await RenderAsync(repository, "deploy/kubernetes/overlays/local"));
+        var compose = new YamlStream();
+        compose.Load(new StringReader(repository.Read("docker-compose.prod.yml")));
+        var services = (YamlMappingNode)((YamlMappingNode)compose.Documents[0].RootNode)["services"];
+        var script = repository.Read("scripts/k8s.sh");
+        var api = objects.OfType<V1Deployment>().Single().Spec.Template.Spec.Containers.Single();
+        var apiSettings = ConfigMap(objects, api).Data;
+
+        var stores = objects.OfType<V1StatefulSet>().ToList();
+        Assert.Equal(
+            new[] { "mongo", "postgres", "redis" }.Where(store => repository.Scenario.Has(store)),
+            stores.Select(s => s.Metadata.Name).Order(StringComparer.Ordinal));
+        foreach (var store in stores)
+        {
+            var name = store.Metadata.Name;
+            var pod = store.Spec.Template.Spec;
+            var container = pod.Containers.Single();
+            var pinned = System.Text.RegularExpressions.Regex.Match(((YamlScalarNode)((YamlMappingNode)services[name])["image"]).Value!, @":-([^}]+)\}").Groups[1].Value;
+            Assert.Equal(pinned, container.Image);
+            Assert.True(pod.SecurityContext.RunAsNonRoot == true && pod.SecurityContext.SeccompProfile.Type == "RuntimeDefault", $"{name} runs as non-root with the runtime's seccomp profile");
+            var secret = pod.Volumes.Single(v => v.Secret is not null).Secret.SecretName;
+            Assert.Contains($"secret_from_files {secret} ", script, StringComparison.Ordinal);
+            var service = objects.OfType<V1Service>().Single(s => s.Metadata.Name == name);
+            Assert.All(service.Spec.Selector, label => Assert.Equal(label.Value, store.Spec.Template.Metadata.Labels[label.Key]));
+            Assert.Contains(apiSettings.Values, value => value.Contains($"{name}:{service.Spec.Ports.Single().Port}", StringComparison.Ordinal)
+                || value.Contains($"Host={name};Port={service.Spec.Ports.Single().Port}", StringComparison.Ordinal));
+            var init = pod.Volumes.SingleOrDefault(v => v.ConfigMap is not null);
+            if (name is "postgres" or "mongo")
+            {
+                var map = objects.OfType<V1ConfigMap>().Single(m => m.Metadata.Name == init!.ConfigMap.Name);
+                var source = name == "postgres" ? "deploy/postgres/roles.sh" : "deploy/mongo/app-user.js";
+                Assert.Equal(repository.Read(source), map.Data.Values.Single());
+                Assert.Contains(container.VolumeMounts, m => m.Name == init!.Name && m.MountPath == "/docker-entrypoint-initdb.d");
+            }
+        }
+
+        Figures.Report($"{scenario}, local overlay: {string.Join(", ", stores.Select(s => $"{s.Metadata.Name} ({s.Spec.Template.Spec.Containers.Single().Image})"))}");
+    }
+
     [Fact]
     public async Task A_misspelt_field_is_refused_when_the_objects_are_loaded()
     {
@@ -131,7 +179,7 @@ public sealed class KubernetesManifestTests(TemplateHive hive)
     /// no cluster context, a missing Secret or missing secret files stop it with a message, before anything is applied.
     /// </summary>
     [Theory]
-    [InlineData("render", "nope", "context", "unknown OVERLAY=nope: choose one of production staging")]
+    [InlineData("render", "nope", "context", "unknown OVERLAY=nope: choose one of local production staging")]
     [InlineData("apply", "production", "", "kubectl has no current context")]
     [InlineData("apply", "production", "context", "the Secret orders-tls is missing in namespace orders: run make k8s-secrets OVERLAY=production first")]
     [InlineData("secrets", "staging", "context", "secrets/tls.crt is missing")]
@@ -172,7 +220,8 @@ public sealed class KubernetesManifestTests(TemplateHive hive)
             : string.Empty;
 
     private static async Task<string> RenderAsync(GeneratedRepository repository, string overlay) =>
-        (await Shell.RunAsync(TestServices.Program("kubectl", "/usr/bin/kubectl"), ["kustomize", overlay], repository.Directory)).EnsureSuccess().StandardOutput;
+        (await Shell.RunAsync(TestServices.Program("kubectl", "/usr/bin/kubectl"), ["kustomize", "--load-restrictor", "LoadRestrictionsNone", overlay], repository.Directory))
+            .EnsureSuccess().StandardOutput;
 
     /// <summary>What the objects must agree with, read from the repository itself: appsettings.json, the Dockerfile and the compose file.</summary>
     private static KubernetesExpectations ExpectationsOf(GeneratedRepository repository)
