@@ -25,6 +25,34 @@ public sealed class AccountTests(SwarmDeployment stack)
         Figures.Report($"tables owned by {owners}; sessions of the stack's services: {sessions.Replace('\n', ',')}; roles with superuser, createrole or createdb rights: {superusers}");
     }
 
+    /// <summary>
+    /// A database from before the roles holds tables the superuser made: make prod-db-roles, run on the live stack,
+    /// hands them to the owner role and gives the API's role their rows, and can run again.
+    /// </summary>
+    [Fact]
+    public async Task Make_prod_db_roles_brings_a_table_from_before_the_roles_under_them()
+    {
+        var database = await stack.PsqlAsync("SELECT current_database()");
+        await stack.PsqlAsync("CREATE TABLE IF NOT EXISTS legacy_notes (id int)");
+        try
+        {
+            Assert.Equal(await stack.PsqlAsync("SELECT current_user"), await stack.PsqlAsync("SELECT tableowner FROM pg_tables WHERE tablename = 'legacy_notes'"));
+
+            var first = (await stack.Workspace.MakeAsync("--no-print-directory", "prod-db-roles")).EnsureSuccess();
+            (await stack.Workspace.MakeAsync("--no-print-directory", "prod-db-roles")).EnsureSuccess();
+
+            Assert.Equal($"{database}_owner", await stack.PsqlAsync("SELECT tableowner FROM pg_tables WHERE tablename = 'legacy_notes'"));
+            Assert.Equal("t", await stack.PsqlAsync($"SELECT has_table_privilege('{database}_app', 'legacy_notes', 'SELECT, INSERT, UPDATE, DELETE')"));
+            Assert.Equal("f", await stack.PsqlAsync($"SELECT has_table_privilege('{database}_app', 'legacy_notes', 'TRUNCATE')"));
+            Assert.Equal(System.Net.HttpStatusCode.OK, await stack.StatusAsync("/health/ready"));
+            Figures.Report($"make prod-db-roles on the live stack: {first.StandardOutput.Trim().Split('\n')[^1]}; legacy_notes now owned by {database}_owner, rows granted to {database}_app");
+        }
+        finally
+        {
+            await stack.PsqlAsync("DROP TABLE IF EXISTS legacy_notes");
+        }
+    }
+
     [Fact]
     public async Task The_exporters_read_their_stores_with_their_own_accounts()
     {

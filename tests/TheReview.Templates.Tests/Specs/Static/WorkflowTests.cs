@@ -164,8 +164,33 @@ public sealed partial class WorkflowTests(TemplateHive hive)
             Assert.Equal(tierJobs[i - 1].Name, tierJobs[i].Job["needs"].ToString());
         }
 
-        Assert.Equal(tierJobs[^1].Name, jobs["pack"]["needs"].ToString());
+        Assert.Equal([tierJobs[^1].Name, "kubernetes"], ((YamlSequenceNode)jobs["pack"]["needs"]).Children.Select(n => n.ToString()));
         Assert.Contains("tests/run --tier \"${{ inputs.tier }}\"", File.ReadAllText(Path.Combine(PackPaths.Root, ".github", "actions", "test-tier", "action.yml")), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The kind job (it runs on hosted runners only) names what the generated repository really has: its make
+    /// targets, and the namespace, Deployment and Job that the local overlay renders for the project name it uses.
+    /// </summary>
+    [Fact]
+    public async Task The_packs_kubernetes_job_runs_the_generated_local_overlay_by_the_names_it_renders()
+    {
+        var jobs = (YamlMappingNode)((YamlMappingNode)LoadYaml(File.ReadAllText(Path.Combine(PackPaths.Root, ".github", "workflows", "ci.yml"))))["jobs"];
+        var job = (YamlMappingNode)jobs["kubernetes"];
+        var script = await File.ReadAllTextAsync(Path.Combine(PackPaths.Root, "tests", "scripts", "kind-smoke.sh"));
+        var repository = await hive.InstantiateAsync(Scenario.Default);
+        var targets = repository.Read("Makefile").Split('\n').Select(line => Regex.Match(line, "^([a-z0-9-]+):").Groups[1].Value).Where(t => t.Length > 0).ToHashSet(StringComparer.Ordinal);
+        var rendered = (await Shell.RunAsync(TestServices.Program("kubectl", "/usr/bin/kubectl"),
+            ["kustomize", "--load-restrictor", "LoadRestrictionsNone", "deploy/kubernetes/overlays/local"], repository.Directory)).EnsureSuccess().StandardOutput;
+        var objects = KubernetesRules.Load(rendered);
+
+        Assert.Contains(((YamlSequenceNode)job["steps"]).Children, step => step.ToString().Contains("bash tests/scripts/kind-smoke.sh", StringComparison.Ordinal));
+        Assert.Contains("--name Orders", script, StringComparison.Ordinal);
+        Assert.All(Regex.Matches(script, @"\bmake ([a-z0-9-]+)").Select(m => m.Groups[1].Value), target => Assert.Contains(target, targets));
+        Assert.Contains($"--namespace {objects.OfType<k8s.Models.V1Namespace>().Single().Metadata.Name} ", script, StringComparison.Ordinal);
+        Assert.Contains($"job/{objects.OfType<k8s.Models.V1Job>().Single().Metadata.Name} ", script, StringComparison.Ordinal);
+        Assert.Contains($"deployment/{objects.OfType<k8s.Models.V1Deployment>().Single().Metadata.Name} ", script, StringComparison.Ordinal);
+        Assert.Contains($"{objects.OfType<k8s.Models.V1Deployment>().Single().Spec.Template.Spec.Containers.Single().Image.Split(':')[0]}:kind", script, StringComparison.Ordinal);
     }
 
     [Fact]
