@@ -22,6 +22,7 @@ public sealed partial class PortableScriptTests(TemplateHive hive)
         ("date -d", new Regex(@"\bdate -d\b"), "BSD date takes -j -f"),
         ("grep -P", new Regex(@"\bgrep -[a-zA-Z]*P"), "BSD grep has no Perl expressions"),
         ("sha256sum alone", new Regex(@"\bsha256sum\b(?!.*shasum)"), "macOS has shasum -a 256, not sha256sum"),
+        ("sort -V", new Regex(@"\bsort -[a-zA-Z]*V"), "the sort of older macOS releases has no version sort"),
     ];
 
     [Theory]
@@ -44,6 +45,7 @@ public sealed partial class PortableScriptTests(TemplateHive hive)
     [InlineData("docker config ls -q | xargs -r docker config rm")]
     [InlineData("sed -i 's/a/b/' file")]
     [InlineData("find . -type f | xargs cat | sha256sum | cut -c1-12")]
+    [InlineData("printf '%s\\n%s\\n' \"$a\" \"$b\" | sort -V | tail -n 1")]
     public void Each_rule_catches_its_form(string line) => Assert.NotEmpty(Violations(line));
 
     /// <summary>The GNU-only forms in a script's commands; comments and lines that run only in the Linux dev container are skipped.</summary>
