@@ -21,8 +21,10 @@ fi
 # bookworm has none, trixie does.
 # kubectl renders the generated Kubernetes manifests with its own Kustomize (KubernetesManifestTests): trixie's
 # kubernetes-client, which needs no cluster for that.
+# arm64 images are built and run under qemu (qemu-user-static, binfmt-support) and pushed, with their amd64 twins,
+# to a local registry (docker-registry) as one multi-platform image (MultiPlatformImageTests).
 trixie=()
-for package in opentelemetry-proto kubernetes-client; do
+for package in opentelemetry-proto kubernetes-client qemu-user-static binfmt-support docker-registry; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || trixie+=("$package")
 done
 if ((${#trixie[@]})); then
@@ -31,8 +33,40 @@ if ((${#trixie[@]})); then
 fi
 
 # The packaged services must not hold ports or start on their own: the tests start their own instances where they need them.
-systemctl disable --now prometheus >/dev/null 2>&1 || true
+systemctl disable --now prometheus docker-registry >/dev/null 2>&1 || true
 pkill -x prometheus 2>/dev/null || true
+
+# arm64 programs run under qemu: the kernel learns it through binfmt_misc (no systemd here to register it). The
+# F flag of Debian's entry loads the interpreter now, so it works inside containers too.
+if [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
+  mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+  /lib/systemd/systemd-binfmt /usr/lib/binfmt.d/qemu-aarch64.conf
+fi
+
+# An image registry on 127.0.0.1:5000, without authentication, for multi-platform images (Docker treats
+# 127.0.0.0/8 as a plain-HTTP registry).
+registry=/var/lib/thereview-registry
+if ! curl -fsS http://127.0.0.1:5000/v2/ >/dev/null 2>&1; then
+  mkdir -p "$registry/data"
+  cat > "$registry/config.yml" <<CONFIG
+version: 0.1
+log:
+  level: warn
+storage:
+  filesystem:
+    rootdirectory: $registry/data
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:5000
+CONFIG
+  setsid docker-registry serve "$registry/config.yml" >"$registry/registry.log" 2>&1 < /dev/null &
+  for _ in $(seq 1 30); do
+    curl -fsS http://127.0.0.1:5000/v2/ >/dev/null 2>&1 && break
+    sleep 1
+  done
+  curl -fsS http://127.0.0.1:5000/v2/ >/dev/null || { echo "the local registry did not start: $registry/registry.log" >&2; exit 1; }
+fi
 
 # PostgreSQL: the distribution's cluster on 127.0.0.1:5432, password authentication for the tests.
 cluster_version=$(pg_lsclusters -h | awk 'NR==1 {print $1}')
@@ -54,4 +88,5 @@ for _ in $(seq 1 30); do
   sleep 1
 done
 
+echo "Registry: 127.0.0.1:5000; binfmt: $(head -n 1 /proc/sys/fs/binfmt_misc/qemu-aarch64) qemu-aarch64"
 echo "PostgreSQL: $(runuser -u postgres -- psql -tAc 'show server_version') on 127.0.0.1:5432; Redis: $(redis-cli -h 127.0.0.1 info server | awk -F: '/redis_version/ {print $2}' | tr -d '\r') on 127.0.0.1:6379"

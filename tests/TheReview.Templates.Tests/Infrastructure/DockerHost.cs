@@ -15,6 +15,11 @@ public static class DockerHost
 
     private static readonly Lazy<Task<IReadOnlyDictionary<string, string>>> Images = new(BuildImagesAsync);
 
+    private static readonly Lazy<Task<string>> MultiPlatformRuntime = new(BuildMultiPlatformRuntimeAsync);
+
+    /// <summary>The image registry multi-platform images are pushed to: THEREVIEW_TEST_REGISTRY, or the one start-services.sh runs.</summary>
+    public static string Registry => Environment.GetEnvironmentVariable("THEREVIEW_TEST_REGISTRY") is { Length: > 0 } registry ? registry : "127.0.0.1:5000";
+
     /// <summary>
     /// The address the host's default route leaves from: containers reach the host's own services there (the
     /// tests' identity provider and trace collector). Finding it sends no packet.
@@ -46,6 +51,31 @@ public static class DockerHost
     {
         await RequireEngineAsync();
         return await Images.Value;
+    }
+
+    /// <summary>
+    /// A runtime image offering linux/amd64 and linux/arm64 in <see cref="Registry"/>, as the official one does in
+    /// its own; the arm64 half runs under qemu, which the kernel must know (binfmt_misc).
+    /// </summary>
+    public static async Task<string> MultiPlatformRuntimeAsync()
+    {
+        await RequireEngineAsync();
+        if (!File.Exists("/proc/sys/fs/binfmt_misc/qemu-aarch64"))
+        {
+            TestServices.Unavailable("the kernel cannot run arm64 programs: no qemu-aarch64 in /proc/sys/fs/binfmt_misc (tests/scripts/start-services.sh registers it)");
+        }
+
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            (await client.GetAsync(new Uri($"http://{Registry}/v2/"))).EnsureSuccessStatusCode();
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+        {
+            TestServices.Unavailable($"no image registry answers on {Registry} ({exception.Message}; tests/scripts/start-services.sh runs one)");
+        }
+
+        return await MultiPlatformRuntime.Value;
     }
 
     public static Task<CommandResult> RunAsync(params string[] arguments) =>
@@ -139,8 +169,24 @@ public static class DockerHost
             return images;
         }
 
+        return await BuildLocalImagesAsync();
+    }
+
+    private static async Task<string> BuildMultiPlatformRuntimeAsync()
+    {
+        if (Environment.GetEnvironmentVariable("THEREVIEW_TEST_IMAGES") == "official")
+        {
+            return "mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled";
+        }
+
+        // Both platforms' stand-ins, the arm64 one from a root configured under qemu: minutes the first time, then cached.
+        return (await BuildLocalImagesAsync("--multiarch"))["MULTIARCH_RUNTIME_IMAGE"];
+    }
+
+    private static async Task<IReadOnlyDictionary<string, string>> BuildLocalImagesAsync(params string[] arguments)
+    {
         var script = Path.Combine(PackPaths.Root, "tests", "scripts", "build-local-images.sh");
-        var result = (await Shell.RunAsync("bash", [script], PackPaths.Root, timeout: TimeSpan.FromMinutes(20))).EnsureSuccess();
+        var result = (await Shell.RunAsync("bash", [script, .. arguments], PackPaths.Root, timeout: TimeSpan.FromMinutes(25))).EnsureSuccess();
         return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(line => line.Split('=', 2))
             .ToDictionary(pair => pair[0], pair => pair[1], StringComparer.Ordinal);

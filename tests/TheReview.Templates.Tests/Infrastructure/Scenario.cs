@@ -14,7 +14,8 @@ public sealed record Scenario(string Id, string Name, IReadOnlyList<string> Opti
     public static readonly Scenario ProdSetup = new("setup-prod", "Orders", ["--setup", "prod", "--replicas", "5"]);
     public static readonly Scenario NoAdminUis = new("no-admin-uis", "Orders", ["--admin-uis", "false"]);
     public static readonly Scenario NoMonitoring = new("no-monitoring", "Orders", ["--monitoring", "false"]);
-    public static readonly Scenario GitLabCi = new("gitlab-ci", "Orders", ["--gitlab-ci", "true", "--devcontainer", "false"]);
+    /// <summary>The tooling options flipped from their defaults: GitLab CI in, the dev container and Kubernetes out.</summary>
+    public static readonly Scenario GitLabCi = new("gitlab-ci", "Orders", ["--gitlab-ci", "true", "--devcontainer", "false", "--kubernetes", "false"]);
     public static readonly Scenario NoAuth = new("auth-none", "Orders", ["--auth", "none"]);
 
     /// <summary>Every datastore but MongoDB, whose server the tests use only when THEREVIEW_TEST_MONGODB names one.</summary>
@@ -32,6 +33,9 @@ public sealed record Scenario(string Id, string Name, IReadOnlyList<string> Opti
     /// <summary>Scenarios with the production stack (setup full or prod).</summary>
     public static TheoryData<string> ProdStackIds => [.. Snapshotted.Where(s => s.HasProdStack).Select(s => s.Id)];
 
+    /// <summary>Scenarios with the Kubernetes manifests (the production stack and --kubernetes).</summary>
+    public static TheoryData<string> KubernetesIds => [.. Snapshotted.Where(s => s.HasKubernetes).Select(s => s.Id)];
+
     /// <summary>Scenarios with the production stack and monitoring.</summary>
     public static TheoryData<string> MonitoringIds => [.. Snapshotted.Where(s => s.HasProdStack && s.Has("monitoring")).Select(s => s.Id)];
 
@@ -43,6 +47,8 @@ public sealed record Scenario(string Id, string Name, IReadOnlyList<string> Opti
     public bool HasDevStack => Setup is "full" or "dev";
 
     public bool HasProdStack => Setup is "full" or "prod";
+
+    public bool HasKubernetes => HasProdStack && Has("kubernetes");
 
     public static Scenario ById(string id) => Snapshotted.Single(s => s.Id == id);
 

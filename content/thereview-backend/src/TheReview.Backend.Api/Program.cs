@@ -5,6 +5,11 @@ if (SelfProbe.IsRequested(args))
     return await SelfProbe.RunAsync();
 }
 
+if (VersionCommand.IsRequested(args))
+{
+    return VersionCommand.Run();
+}
+
 Log.Logger = StartupLog.Create();
 try
 {

@@ -32,7 +32,10 @@ public sealed class ProductionImageTests(TemplateHive hive)
             Assert.Equal("1654", config.GetProperty("User").GetString());
             Assert.Equal(hasShell, await HasAShellAsync(tag));
             // Start-up lives in the app: no entrypoint script rewrites the environment or waits in a shell.
-            Assert.Equal(["dotnet", "/app/Orders.Api.dll"], config.GetProperty("Entrypoint").EnumerateArray().Select(e => e.GetString()));
+            // The app host, built for the image's architecture: no dotnet executable of that platform is needed.
+            Assert.Equal(["/app/Orders.Api"], config.GetProperty("Entrypoint").EnumerateArray().Select(e => e.GetString()));
+            var version = (await DockerHost.RunAsync("run", "--rm", "--network", "none", tag, "version")).EnsureSuccess().StandardOutput;
+            Assert.Matches(@"^Orders\.Api \S+ linux-x64 \.NET 10\.", version);
             Assert.Contains("healthcheck", config.GetProperty("Healthcheck").GetProperty("Test").ToString(), StringComparison.Ordinal);
             var labels = config.GetProperty("Labels");
             Assert.Equal("orders", labels.GetProperty("org.opencontainers.image.title").GetString());
@@ -83,18 +86,8 @@ public sealed class ProductionImageTests(TemplateHive hive)
 
     private static async Task RunsHardenedAndHealthyAsync(string tag)
     {
-        var database = $"orders_{Guid.NewGuid():N}";
-        var postgres = new Npgsql.NpgsqlConnectionStringBuilder(TestServices.Postgres) { Database = database };
-        var identity = await IdentityProvider.Shared;
-        string[] settings =
-        [
-            "--read-only", "--tmpfs", "/tmp", "--cap-drop", "ALL", "--security-opt", "no-new-privileges:true", "--network", "host",
-            "--env", $"ConnectionStrings__Postgres={postgres.ConnectionString}",
-            "--env", $"ConnectionStrings__Redis={TestServices.Redis}",
-            .. identity.Settings.SelectMany(setting => new[] { "--env", $"{setting.Key}={setting.Value}" }),
-            // An operator's CA bundle: a path the TLS stack reads, which must reach the app unchanged.
-            "--env", "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt",
-        ];
+        await using var container = await ProductionContainerSettings.CreateAsync();
+        var settings = container.Arguments;
         var migrate = (await DockerHost.RunAsync(["run", "--rm", .. settings, tag, "migrate"])).EnsureSuccess();
         Assert.DoesNotContain("Cannot load library", migrate.Output, StringComparison.Ordinal);
         Assert.DoesNotMatch(@"""@l"":""(Error|Fatal)""", migrate.Output);
@@ -131,17 +124,7 @@ public sealed class ProductionImageTests(TemplateHive hive)
                 await DockerHost.RunAsync("rm", "--force", "--volumes", name);
                 TestContext.Current.TestOutputHelper?.WriteLine(logs.Output.Length > 4000 ? logs.Output[^4000..] : logs.Output);
             }
-
-            await DropDatabaseAsync(database);
         }
-    }
-
-    private static async Task DropDatabaseAsync(string database)
-    {
-        await using var connection = new Npgsql.NpgsqlConnection(TestServices.Postgres);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
-        await command.ExecuteNonQueryAsync();
     }
 
     /// <summary>Every path in the image's layers, and whether any layer or config blob holds the marker.</summary>

@@ -99,6 +99,7 @@ public sealed partial class GenerationRuleTests(TemplateHive hive)
         Assert.Equal(definition.Has("monitoring"), options.GetProperty("monitoring").GetBoolean());
         Assert.Equal(definition.HasDevStack && definition.Has("devcontainer"), options.GetProperty("devcontainer").GetBoolean());
         Assert.Equal(definition.OptionValue("gitlab-ci") == "true", options.GetProperty("gitlabCi").GetBoolean());
+        Assert.Equal(definition.HasKubernetes, options.GetProperty("kubernetes").GetBoolean());
     }
 
     [Theory]
@@ -122,10 +123,10 @@ public sealed partial class GenerationRuleTests(TemplateHive hive)
     {
         var help = (await hive.NewAsync(["--help"])).EnsureSuccess().StandardOutput;
         Assert.Equal(2, Regex.Count(help, Regex.Escape("Enabled if: (setup != \"prod\")")));
-        Assert.Single(Regex.Matches(help, Regex.Escape("Enabled if: (setup != \"dev\")")));
+        Assert.Equal(2, Regex.Count(help, Regex.Escape("Enabled if: (setup != \"dev\")")));
 
         var prod = await hive.InstantiateAsync(new Scenario("prod-with-dev-options", "Orders", ["--setup", "prod", "--admin-uis", "true", "--devcontainer", "true"]));
-        var dev = await hive.InstantiateAsync(new Scenario("dev-with-replicas", "Orders", ["--setup", "dev", "--replicas", "7"]));
+        var dev = await hive.InstantiateAsync(new Scenario("dev-with-replicas", "Orders", ["--setup", "dev", "--replicas", "7", "--kubernetes", "true"]));
 
         Assert.False(prod.Exists(".devcontainer"), "a dev container without the development stack");
         Assert.DoesNotContain(prod.Files, file => prod.Read(file).Contains("pgadmin", StringComparison.OrdinalIgnoreCase));
@@ -133,6 +134,32 @@ public sealed partial class GenerationRuleTests(TemplateHive hive)
         Assert.False(record.RootElement.GetProperty("options").GetProperty("adminUis").GetBoolean());
         Assert.False(record.RootElement.GetProperty("options").GetProperty("devcontainer").GetBoolean());
         Assert.DoesNotContain(dev.Files, file => dev.Read(file).Contains("API_REPLICAS", StringComparison.Ordinal));
+        Assert.DoesNotContain(dev.Files, file => file.StartsWith("deploy/", StringComparison.Ordinal) || file == "scripts/k8s.sh");
+        using var devRecord = System.Text.Json.JsonDocument.Parse(dev.Read("thereview.json"));
+        Assert.False(devRecord.RootElement.GetProperty("options").GetProperty("kubernetes").GetBoolean());
+    }
+
+    [Theory]
+    [MemberData(nameof(Scenario.SnapshottedIds), MemberType = typeof(Scenario))]
+    public async Task Kubernetes_left_out_leaves_no_manifest_target_or_doc_behind(string scenario)
+    {
+        var definition = Scenario.ById(scenario);
+        var repository = await hive.InstantiateAsync(definition);
+
+        var mentions = repository.Files
+            .Where(path => path.StartsWith("deploy/kubernetes/", StringComparison.Ordinal) || path == "scripts/k8s.sh"
+                || Regex.IsMatch(repository.Read(path), @"k8s-|deploy/kubernetes"))
+            .ToList();
+
+        if (definition.HasKubernetes)
+        {
+            Assert.Contains("deploy/kubernetes/base/kustomization.yaml", mentions);
+            Assert.Contains("Makefile", mentions);
+        }
+        else
+        {
+            Assert.True(mentions.Count == 0, $"{scenario} has no Kubernetes, yet {string.Join(", ", mentions)} remain");
+        }
     }
 
     [Theory]

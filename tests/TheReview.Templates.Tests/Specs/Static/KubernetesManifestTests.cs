@@ -19,7 +19,7 @@ public sealed class KubernetesManifestTests(TemplateHive hive)
     private static readonly string[] Overlays = ["local", "production", "staging"];
 
     [Theory]
-    [MemberData(nameof(Scenario.ProdStackIds), MemberType = typeof(Scenario))]
+    [MemberData(nameof(Scenario.KubernetesIds), MemberType = typeof(Scenario))]
     public async Task Every_overlay_renders_into_valid_objects_that_fit_the_app_and_each_other(string scenario)
     {
         var repository = await hive.InstantiateAsync(Scenario.ById(scenario));
@@ -96,7 +96,7 @@ public sealed class KubernetesManifestTests(TemplateHive hive)
     /// by the same init script, with a Secret that make k8s-secrets makes, behind a Service the API's connection names.
     /// </summary>
     [Theory]
-    [MemberData(nameof(Scenario.ProdStackIds), MemberType = typeof(Scenario))]
+    [MemberData(nameof(Scenario.KubernetesIds), MemberType = typeof(Scenario))]
     public async Task The_local_overlay_runs_the_production_stacks_datastores_for_the_api(string scenario)
     {
         var repository = await hive.InstantiateAsync(Scenario.ById(scenario));
