@@ -14,6 +14,10 @@ case "${1:-}" in
   --multiarch) multiarch=true ;;
 esac
 registry=${THEREVIEW_TEST_REGISTRY:-127.0.0.1:5000}
+# One build at a time: .ci/run starts one beside the first tests, and the tests' own call waits for it, then
+# finds every image built.
+exec 9>"${TMPDIR:-/tmp}/thereview-local-images.lock"
+flock 9
 root=$(cd "$(dirname "$0")/../.." && pwd)
 images="$root/tests/images"
 dotnet_root=${DOTNET_ROOT:-/usr/share/dotnet}
