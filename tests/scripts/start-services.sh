@@ -3,7 +3,9 @@
 # tools the static checks run. Idempotent: a second run finds everything installed and running.
 set -euo pipefail
 
-packages=(postgresql redis-server prometheus shellcheck yamllint jq openssl make debootstrap util-linux wrk curl python3 age nodejs)
+# podman (with catatonit, its pods' init) runs the rendered Kubernetes pod spec with kube play (KubernetesPodTests).
+packages=(postgresql redis-server prometheus shellcheck yamllint jq openssl make debootstrap util-linux wrk curl python3 age nodejs
+  podman catatonit)
 
 # npm fetches the admin UIs' stand-ins from the npm registry (tests/images); the machine's own Node.js may provide it.
 command -v npm >/dev/null || packages+=(npm)
@@ -35,6 +37,12 @@ fi
 # The packaged services must not hold ports or start on their own: the tests start their own instances where they need them.
 systemctl disable --now prometheus docker-registry >/dev/null 2>&1 || true
 pkill -x prometheus 2>/dev/null || true
+
+# podman as root here cannot raise its containers' open-file limits (no CAP_SYS_RESOURCE): ask for what it may set.
+if [ ! -f /etc/containers/containers.conf ]; then
+  mkdir -p /etc/containers
+  printf '[containers]\ndefault_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]\n' > /etc/containers/containers.conf
+fi
 
 # arm64 programs run under qemu: the kernel learns it through binfmt_misc (no systemd here to register it). The
 # F flag of Debian's entry loads the interpreter now, so it works inside containers too.
