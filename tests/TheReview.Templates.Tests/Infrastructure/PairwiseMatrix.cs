@@ -6,23 +6,14 @@ namespace TheReview.Templates.Tests.Infrastructure;
 /// </summary>
 public static class PairwiseMatrix
 {
+    /// <summary>The options that change what is compiled, with every value template.json allows.</summary>
     public static readonly IReadOnlyList<(string Option, string[] Values)> Factors =
-    [
-        ("postgres", ["true", "false"]),
-        ("mongo", ["true", "false"]),
-        ("redis", ["true", "false"]),
-        ("sample", ["true", "false"]),
-        ("setup", ["full", "dev", "prod"]),
-        ("auth", ["jwt", "none"]),
-    ];
-
-    private static readonly Dictionary<string, string?> Defaults =
-        TemplateManifest.Parameters.ToDictionary(p => p.Name, p => p.Symbol["defaultValue"]?.GetValue<string>());
+        [.. new[] { "postgres", "mongo", "redis", "sample", "setup", "auth" }.Select(name => (name, TemplateOption.ByLongName(name).Values.ToArray()))];
 
     public static IReadOnlyList<Scenario> Cells { get; } = Build();
 
     /// <summary>The value a cell gives an option: its own, or the template's default when it gives none.</summary>
-    public static string? ValueOf(Scenario cell, string option) => cell.OptionValue(option) ?? Defaults[option];
+    public static string ValueOf(Scenario cell, string option) => cell.ValueOf(TemplateOption.ByLongName(option));
 
     public static TheoryData<string> CellIds => [.. Cells.Select(c => c.Id)];
 
@@ -59,7 +50,7 @@ public static class PairwiseMatrix
     {
         // The cell of every default is the default repository, which the running-service specs build anyway:
         // one instantiation and one build serve both.
-        if (Factors.Select((factor, i) => Defaults[factor.Option] == values[i]).All(isDefault => isDefault))
+        if (Factors.Select((factor, i) => TemplateOption.ByLongName(factor.Option).Default == values[i]).All(isDefault => isDefault))
         {
             return Scenario.Default;
         }

@@ -42,7 +42,7 @@ public sealed record Scenario(string Id, string Name, IReadOnlyList<string> Opti
     /// <summary>Same project name as the default, other options: snapshotted as differences from the default.</summary>
     public bool DiffersFromDefaultByOptionsOnly => this != Default && Name == Default.Name;
 
-    public string Setup => OptionValue("setup") ?? "full";
+    public string Setup => ValueOf(TemplateOption.ByLongName("setup"));
 
     public bool HasDevStack => Setup is "full" or "dev";
 
@@ -52,15 +52,30 @@ public sealed record Scenario(string Id, string Name, IReadOnlyList<string> Opti
 
     public static Scenario ById(string id) => Snapshotted.Single(s => s.Id == id);
 
-    public int Replicas => int.Parse(OptionValue("replicas") ?? "3", System.Globalization.CultureInfo.InvariantCulture);
+    public int Replicas => int.Parse(ValueOf(TemplateOption.ByLongName("replicas")), System.Globalization.CultureInfo.InvariantCulture);
 
-    public bool Has(string option) => OptionValue(option) != "false";
+    /// <summary>Whether a switch is on: given true, or left at a default of true.</summary>
+    public bool Has(string option) => ValueOf(TemplateOption.ByLongName(option)) == "true";
 
+    /// <summary>The value given on the command line, or null.</summary>
     public string? OptionValue(string option)
     {
         var index = Options.ToList().IndexOf($"--{option}");
         return index >= 0 && index + 1 < Options.Count ? Options[index + 1] : null;
     }
+
+    /// <summary>The value the scenario gives an option: its own, or the template's default.</summary>
+    public string ValueOf(TemplateOption option) => OptionValue(option.LongName) ?? option.Default;
+
+    /// <summary>
+    /// What thereview.json records: the value where the option takes effect; where its "Enabled if" is false, the
+    /// engine ignores what was given, so a switch records false (nothing of it was generated) and a choice its default.
+    /// </summary>
+    public string Recorded(TemplateOption option) =>
+        option.IsEnabled(ValueOf) ? ValueOf(option) : option.IsBool ? "false" : option.Default;
+
+    /// <summary>A key for what the scenario generates: the same name and options give the same repository.</summary>
+    public string GenerationKey => $"{Name} {string.Join(' ', Options)}";
 
     public override string ToString() => Id;
 }

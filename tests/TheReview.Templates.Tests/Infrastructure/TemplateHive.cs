@@ -37,9 +37,12 @@ public sealed class TemplateHive : IAsyncLifetime
     public Task<CommandResult> NewAsync(IEnumerable<string> arguments, string? workingDirectory = null) =>
         NewInAsync(HiveDirectory, arguments, workingDirectory);
 
-    /// <summary>The repository a scenario generates from the nupkg, created once per test run.</summary>
+    /// <summary>
+    /// The repository a scenario generates from the nupkg, created once per test run for each name and set of
+    /// options (two scenarios that share an id but not their options get a repository each).
+    /// </summary>
     public Task<GeneratedRepository> InstantiateAsync(Scenario scenario) =>
-        instantiated.GetOrAdd(scenario.Id, _ => new Lazy<Task<GeneratedRepository>>(() => CreateAsync(HiveDirectory, scenario, "nupkg"))).Value;
+        instantiated.GetOrAdd(scenario.GenerationKey, _ => new Lazy<Task<GeneratedRepository>>(() => CreateAsync(HiveDirectory, scenario, "nupkg"))).Value;
 
     /// <summary>The same scenario generated from the repository folder installed as a template (README's set-up command).</summary>
     public async Task<GeneratedRepository> InstantiateFromFolderAsync(Scenario scenario)
@@ -53,7 +56,7 @@ public sealed class TemplateHive : IAsyncLifetime
 
     private async Task<GeneratedRepository> CreateAsync(string hive, Scenario scenario, string source)
     {
-        var directory = Path.Combine(outputRoot, source, scenario.Id, scenario.Name);
+        var directory = Path.Combine(outputRoot, source, $"{scenario.Id}-{Guid.NewGuid():N}"[..(scenario.Id.Length + 9)], scenario.Name);
         var result = (await NewInAsync(hive, ["-n", scenario.Name, "-o", directory, "--skip-restore", .. scenario.Options], null)).EnsureSuccess();
         return new GeneratedRepository(directory, scenario, result.StandardOutput);
     }

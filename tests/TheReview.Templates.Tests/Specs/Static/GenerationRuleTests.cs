@@ -88,18 +88,26 @@ public sealed partial class GenerationRuleTests(TemplateHive hive)
         var options = record.RootElement.GetProperty("options");
         Assert.Equal(definition.Name, record.RootElement.GetProperty("name").GetString());
         Assert.Equal(TemplateManifest.PackVersion, record.RootElement.GetProperty("packVersion").GetString());
-        foreach (var option in new[] { "postgres", "mongo", "redis", "sample" })
-        {
-            Assert.Equal(definition.Has(option), options.GetProperty(option).GetBoolean());
-        }
+        // Every option but skip-restore, which says how to generate, not what was generated.
+        var recorded = TemplateOption.All.Where(option => option.Symbol != "skipRestore").ToList();
+        Assert.Equal(recorded.Select(option => option.Symbol), options.EnumerateObject().Select(property => property.Name));
+        Assert.All(recorded, option => Assert.Equal(definition.Recorded(option), options.GetProperty(option.Symbol).ToString().ToLowerInvariant()));
+    }
 
-        Assert.Equal(definition.Replicas, options.GetProperty("replicas").GetInt32());
-        Assert.Equal(definition.Setup, options.GetProperty("setup").GetString());
-        Assert.Equal(definition.HasDevStack && definition.Has("admin-uis"), options.GetProperty("adminUis").GetBoolean());
-        Assert.Equal(definition.Has("monitoring"), options.GetProperty("monitoring").GetBoolean());
-        Assert.Equal(definition.HasDevStack && definition.Has("devcontainer"), options.GetProperty("devcontainer").GetBoolean());
-        Assert.Equal(definition.OptionValue("gitlab-ci") == "true", options.GetProperty("gitlabCi").GetBoolean());
-        Assert.Equal(definition.HasKubernetes, options.GetProperty("kubernetes").GetBoolean());
+    /// <summary>
+    /// A new option reaches the snapshots: each one (but skip-restore, which changes no file) is set away from its
+    /// default in at least one snapshotted scenario, where it also takes effect.
+    /// </summary>
+    [Fact]
+    public void Every_option_is_turned_from_its_default_in_a_snapshotted_scenario()
+    {
+        var untried = TemplateOption.All
+            .Where(option => option.Symbol != "skipRestore")
+            .Where(option => !Scenario.Snapshotted.Any(s => s.ValueOf(option) != option.Default && option.IsEnabled(s.ValueOf)))
+            .Select(option => $"--{option.LongName}")
+            .ToList();
+
+        Assert.True(untried.Count == 0, $"no snapshotted scenario (Scenario.Snapshotted) sets {string.Join(", ", untried)} away from its default");
     }
 
     [Theory]

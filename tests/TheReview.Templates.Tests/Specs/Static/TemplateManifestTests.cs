@@ -8,21 +8,21 @@ namespace TheReview.Templates.Tests.Specs.Static;
 [Tier(Tier.Static)]
 public sealed class TemplateManifestTests(TemplateHive hive)
 {
-    /// <summary>The long option names that docs, scripts and CI rely on, with their defaults.</summary>
-    public static TheoryData<string, string> DocumentedOptions => new()
+    /// <summary>Every option of template.json (<see cref="TemplateOption"/>), by its long name, with its default.</summary>
+    public static TheoryData<string, string> DocumentedOptions => [.. TemplateOption.All.Select(option => (option.LongName, option.Default))];
+
+    /// <summary>The README's table of options: each option of template.json, with its short name and default, and nothing else.</summary>
+    [Fact]
+    public void The_readme_documents_every_option_with_its_short_name_and_default()
     {
-        { "postgres", "true" },
-        { "mongo", "true" },
-        { "redis", "true" },
-        { "admin-uis", "true" },
-        { "monitoring", "true" },
-        { "replicas", "3" },
-        { "setup", "full" },
-        { "sample", "true" },
-        { "skip-restore", "false" },
-        { "devcontainer", "true" },
-        { "gitlab-ci", "false" },
-    };
+        var rows = File.ReadAllLines(Path.Combine(PackPaths.Root, "README.md"))
+            .Where(line => line.StartsWith("| `--", StringComparison.Ordinal))
+            .Select(line => line.Split('|', StringSplitOptions.TrimEntries))
+            .ToDictionary(cells => cells[1].Trim('`')[2..], cells => (Short: cells[2].Trim('`'), Default: cells[3].Trim('`')), StringComparer.Ordinal);
+
+        Assert.Equal(TemplateOption.All.Select(o => o.LongName).Order(StringComparer.Ordinal), rows.Keys.Order(StringComparer.Ordinal));
+        Assert.All(TemplateOption.All, option => Assert.Equal(($"-{option.ShortName}", option.Default), rows[option.LongName]));
+    }
 
     [Theory]
     [InlineData("thereview-backend", "template.json", "template.schema.json")]
