@@ -13,3 +13,10 @@ public sealed class RunningServices : ICollectionFixture<RunningServiceFixture>
 {
     public const string Name = "running services";
 }
+
+/// <summary>The specs that share one deployed production stack; like the builds, they run alone.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProductionDeployment : ICollectionFixture<SwarmDeployment>
+{
+    public const string Name = "production stack";
+}

@@ -272,13 +272,6 @@ public sealed class SwarmDeployment : IAsyncLifetime
     }
 }
 
-/// <summary>The specs that share one deployed production stack; like the builds, they run alone.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ProductionDeployment : ICollectionFixture<SwarmDeployment>
-{
-    public const string Name = "production stack";
-}
-
 /// <summary>How a task ended: its container's exit code, the task's final state and its error, if any.</summary>
 public sealed record TaskEnd(int ExitCode, string State, string Error)
 {

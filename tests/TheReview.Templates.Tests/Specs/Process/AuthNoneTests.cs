@@ -1,15 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
 
-namespace TheReview.Templates.Tests.Specs.Build;
+namespace TheReview.Templates.Tests.Specs.Process;
 
 /// <summary>
 /// With <c>--auth none</c> nothing asks for a token: the API starts in Production without any Auth setting, and
 /// the sample's writes and reads succeed without an Authorization header. (The pairwise matrix builds and tests
 /// such cells, but none of them has the sample's endpoints.)
 /// </summary>
-[Collection(SerialBuilds.Name)]
-[Tier(Tier.Build)]
+[Collection(RunningServices.Name)]
+[Tier(Tier.Process)]
 public sealed class AuthNoneTests(TemplateHive hive)
 {
     [Fact]

@@ -1,0 +1,72 @@
+namespace TheReview.Templates.Tests.Specs.Static;
+
+/// <summary>The Makefile of each scenario: every target described and valid, and the ones that take input refusing bad input first.</summary>
+[Tier(Tier.Static)]
+public sealed class MakeTargetTests(TemplateHive hive)
+{
+    [Theory]
+    [MemberData(nameof(Scenario.SnapshottedIds), MemberType = typeof(Scenario))]
+    public async Task Every_make_target_in_help_has_a_description_and_a_valid_recipe(string scenario)
+    {
+        var make = Tools.Make;
+        var definition = Scenario.ById(scenario);
+        var repository = await hive.InstantiateAsync(definition);
+
+        var targets = await repository.MakeTargetsAsync();
+
+        Assert.InRange(targets.Count, definition == Scenario.Default ? 30 : 12, 100);
+        foreach (var (target, description) in targets)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(description), $"{target} has no description");
+            (await repository.RunAsync(make, "-n", target, "n=3", "name=Example", "file=backups/example")).EnsureSuccess();
+        }
+
+        Assert.Equal(targets.Keys.Order(), targets.Keys.Order().Distinct());
+    }
+
+    [Fact]
+    public async Task The_default_makefile_has_every_target_the_design_names()
+    {
+        var targets = await (await hive.InstantiateAsync(Scenario.Default)).MakeTargetsAsync();
+
+        Assert.All(
+            new[]
+            {
+                "help", "dev-up", "dev-down", "dev-logs", "dev-shell", "db-migrate", "db-psql", "db-mongo", "db-redis", "test", "lint",
+                "lint-fix", "build", "build-prod", "prod-up", "prod-down", "prod-deploy", "prod-scale", "prod-rollback", "health",
+                "backup-postgres", "backup-mongo", "backup-redis", "restore-postgres", "restore-mongo", "restore-redis", "certs", "secrets", "clean",
+            },
+            target => Assert.True(targets.ContainsKey(target), $"make {target} is missing"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("n=abc")]
+    [InlineData("n=0")]
+    [InlineData("n=-2")]
+    public async Task Prod_scale_without_a_whole_number_prints_usage_and_changes_nothing(string argument)
+    {
+        var make = Tools.Make;
+        var repository = await hive.InstantiateAsync(Scenario.Default);
+
+        var result = await repository.RunAsync(make, [.. new[] { "prod-scale", argument }.Where(a => a.Length > 0)]);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("usage: make prod-scale n=NUMBER", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("docker service", result.Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("scripts/restore-postgres.sh")]
+    [InlineData("scripts/restore-redis.sh")]
+    [InlineData("scripts/restore-mongo.sh")]
+    public async Task A_restore_from_a_missing_file_fails_before_touching_anything(string script)
+    {
+        var repository = await hive.InstantiateAsync(Scenario.Default);
+
+        var result = await repository.RunAsync(repository.PathOf(script), "backups/does-not-exist");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("does not exist; nothing was changed", result.Output, StringComparison.Ordinal);
+    }
+}
