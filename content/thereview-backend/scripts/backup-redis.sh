@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 load_env
 
 container=$(container_of redis)
-docker exec "$container" sh -c '[ -r /run/secrets/redis_password ] && REDISCLI_AUTH=$(cat /run/secrets/redis_password); export REDISCLI_AUTH; redis-cli SAVE' >/dev/null
+redis_cli "$container" SAVE >/dev/null
 new_backup redis rdb
 docker cp "${container}:/data/dump.rdb" "${BACKUP_FILE}.partial" >/dev/null
 finish_backup "${BACKUP_FILE}.partial" "$BACKUP_FILE"

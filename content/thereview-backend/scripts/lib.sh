@@ -104,6 +104,15 @@ mongo_eval() {
     mongosh --quiet --eval "db.getSiblingDB(\"admin\").auth(process.env.MONGO_INITDB_ROOT_USERNAME, process.env.MONGO_PASSWORD); $0"' "$2"
 }
 
+# redis_cli CONTAINER [ARGUMENTS...]: redis-cli in the redis container as the default user, with the password in
+# REDISCLI_AUTH, read there from the secret file: in its arguments, ps would show it.
+redis_cli() {
+  local container=$1
+  shift
+  # shellcheck disable=SC2016 # expanded in the container, where the password is
+  docker exec "$container" sh -c '[ -r /run/secrets/redis_password ] && REDISCLI_AUTH=$(cat /run/secrets/redis_password); export REDISCLI_AUTH; redis-cli "$@"' sh "$@"
+}
+
 # restore_arguments FILE [--force]: checks the backup file before anything touches data.
 restore_arguments() {
   if [ $# -lt 1 ] || [ $# -gt 2 ] || { [ $# -eq 2 ] && [ "$2" != "--force" ]; }; then

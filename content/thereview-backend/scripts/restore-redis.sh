@@ -10,19 +10,16 @@ load_env
 plain_backup "$1"
 [ "$(head -c 5 "$BACKUP_PLAIN")" = "REDIS" ] || die "'$1' is not a Redis RDB file; nothing was changed"
 
-# Expanded inside the container, where the password file is.
-# shellcheck disable=SC2016
-redis_cli='[ -r /run/secrets/redis_password ] && REDISCLI_AUTH=$(cat /run/secrets/redis_password); export REDISCLI_AUTH; redis-cli'
 container=$(container_of redis)
-keys=$(docker exec "$container" sh -c "${redis_cli} DBSIZE")
+keys=$(redis_cli "$container" DBSIZE)
 if [ "$keys" != "0" ] && [ "${2:-}" != "--force" ]; then
   die "Redis holds ${keys} keys; restoring replaces them: run again with --force"
 fi
 docker cp "$BACKUP_PLAIN" "${container}:/data/dump.rdb"
-docker exec "$container" sh -c "${redis_cli} SHUTDOWN NOSAVE" >/dev/null 2>&1 || true
+redis_cli "$container" SHUTDOWN NOSAVE >/dev/null 2>&1 || true
 for _ in $(seq 1 60); do
   sleep 1
-  if next=$(container_of redis 2>/dev/null) && docker exec "$next" sh -c "${redis_cli} PING" 2>/dev/null | grep -q PONG; then
+  if next=$(container_of redis 2>/dev/null) && redis_cli "$next" PING 2>/dev/null | grep -q PONG; then
     echo "restored $1"
     exit 0
   fi

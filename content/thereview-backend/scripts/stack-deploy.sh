@@ -5,14 +5,16 @@
 # "update out of sequence" (moby/swarmkit#1379). Nothing was changed by the refused call; deploying again is safe.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 
-[ $# -ge 2 ] || { echo "usage: $0 STACK COMPOSE_FILE..." >&2; exit 2; }
+[ $# -ge 2 ] || die "usage: $0 STACK COMPOSE_FILE..."
 stack=$1
 shift
 files=()
 for file in "$@"; do files+=(-c "$file"); done
 attempts=${STACK_DEPLOY_ATTEMPTS:-5}
-[[ "$attempts" =~ ^[1-9][0-9]*$ ]] || { echo "STACK_DEPLOY_ATTEMPTS must be a whole number, 1 or more (it is '$attempts'); nothing was deployed" >&2; exit 2; }
+[[ "$attempts" =~ ^[1-9][0-9]*$ ]] || die "STACK_DEPLOY_ATTEMPTS must be a whole number, 1 or more (it is '$attempts'); nothing was deployed"
 
 output=$(mktemp)
 trap 'rm -f "$output"' EXIT
@@ -26,5 +28,4 @@ for attempt in $(seq 1 "$attempts"); do
     sleep "$attempt"
   fi
 done
-echo "error: $stack kept changing under the deploy ($attempts attempts); wait for 'make prod-status' to settle and run make prod-deploy again" >&2
-exit 1
+die "$stack kept changing under the deploy ($attempts attempts); wait for 'make prod-status' to settle and run make prod-deploy again"

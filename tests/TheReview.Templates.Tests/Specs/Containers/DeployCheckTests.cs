@@ -19,4 +19,24 @@ public sealed class DeployCheckTests(TemplateHive hive)
 
         Assert.Contains("deploy/ checked", check.EnsureSuccess().Output, StringComparison.Ordinal);
     }
+
+    /// <summary>A broken file stops the check, naming the file, before anything is deployed.</summary>
+    [Theory]
+    [InlineData("deploy/nginx/nginx.conf", "worker_processes", "worker_process", "deploy/nginx/nginx.conf is invalid (above): nothing was deployed")]
+    [InlineData("deploy/prometheus/prometheus.yml", "scrape_configs:", "scrape_config:", "deploy/prometheus/prometheus.yml or deploy/prometheus/alerts.yml is invalid (above): nothing was deployed")]
+    public async Task Make_prod_check_refuses_a_broken_file_naming_it(string file, string find, string replace, string message)
+    {
+        await DockerHost.RequireEngineAsync();
+        var stack = await StackWorkspace.CreateAsync(await hive.InstantiateAsync(Scenario.Default));
+        var path = stack.Repository.PathOf(file);
+        var text = await File.ReadAllTextAsync(path);
+        Assert.Contains(find, text, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(path, text.Replace(find, replace, StringComparison.Ordinal));
+
+        var check = await stack.MakeAsync("prod-check");
+
+        Assert.NotEqual(0, check.ExitCode);
+        Assert.Contains(message, check.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("deploy/ checked", check.Output, StringComparison.Ordinal);
+    }
 }

@@ -197,6 +197,31 @@ public sealed partial class ComposeFileTests(TemplateHive hive)
         Assert.False(string.IsNullOrEmpty(Env("redis-commander", "HTTP_PASSWORD")), "Redis Commander without a login");
     }
 
+    /// <summary>
+    /// What compose and Swarm make of each stack file is snapshotted, so a change to the files that changes what
+    /// runs shows in review, and a rewrite that should change nothing (anchors, extension fields) proves it.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Scenario.SnapshottedIds), MemberType = typeof(Scenario))]
+    public async Task What_compose_and_swarm_resolve_is_snapshotted(string scenario)
+    {
+        var definition = Scenario.ById(scenario);
+        var repository = definition.HasProdStack ? await PreparedCopyAsync(hive, definition) : (await hive.InstantiateAsync(definition)).Copy();
+        var resolved = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (definition.HasDevStack)
+        {
+            resolved["docker-compose.yml.json"] = (await ResolvedCompose.RunAsync(repository, "docker-compose.yml", "*")).EnsureSuccess().StandardOutput;
+        }
+
+        if (definition.HasProdStack)
+        {
+            resolved["docker-compose.prod.yml.json"] = (await ResolvedCompose.RunAsync(repository, "docker-compose.prod.yml")).EnsureSuccess().StandardOutput;
+            resolved["docker-stack.yml"] = (await SwarmAsync(repository, ExampleAuthority)).EnsureSuccess().StandardOutput;
+        }
+
+        Snapshot.Verify($"resolved/{scenario}", resolved.ToDictionary(entry => entry.Key, entry => entry.Value.Replace(repository.Directory, "<repository>", StringComparison.Ordinal), StringComparer.Ordinal));
+    }
+
     [GeneratedRegex("^(?<key>[A-Z_]+_PORT)=(?<port>[0-9]+)$")]
     private static partial Regex PortSetting();
 }

@@ -22,6 +22,11 @@ public sealed class MakeTargetTests(TemplateHive hive)
         }
 
         Assert.Equal(targets.Keys.Order(), targets.Keys.Order().Distinct());
+        // make help groups the targets under the Makefile's own section headings.
+        var help = (await repository.RunAsync(make, "help")).EnsureSuccess().StandardOutput;
+        var headings = repository.Read("Makefile").Split('\n').Where(line => line.StartsWith("##@ ", StringComparison.Ordinal)).Select(line => line[4..]).ToList();
+        Assert.NotEmpty(headings);
+        Assert.All(headings, heading => Assert.Contains($"\u001b[1m{heading}\u001b[0m\n", help, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class StackDeployScriptTests(TemplateHive hive)
     {
         var (result, calls) = await DeployAsync([(0, Deployed)], attempts);
 
-        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(1, result.ExitCode);
         Assert.Empty(calls);
         Assert.Contains($"STACK_DEPLOY_ATTEMPTS must be a whole number, 1 or more (it is '{attempts}'); nothing was deployed", result.Output, StringComparison.Ordinal);
     }
@@ -66,8 +66,9 @@ public sealed class StackDeployScriptTests(TemplateHive hive)
     {
         var repository = await hive.InstantiateAsync(Scenario.Default);
 
-        Assert.Contains("\tscripts/stack-deploy.sh $(STACK_NAME) $(PROD_FILES)\n", repository.Read("Makefile"), StringComparison.Ordinal);
-        Assert.DoesNotContain("\tdocker stack deploy", repository.Read("Makefile"), StringComparison.Ordinal);
+        Assert.Contains("\t@scripts/prod-deploy.sh\n", repository.Read("Makefile"), StringComparison.Ordinal);
+        Assert.Contains("scripts/stack-deploy.sh \"$STACK_NAME\" \"${files[@]}\"", repository.Read("scripts/prod-deploy.sh"), StringComparison.Ordinal);
+        Assert.DoesNotContain("docker stack deploy", repository.Read("Makefile") + repository.Read("scripts/prod-deploy.sh"), StringComparison.Ordinal);
     }
 
     /// <summary>Runs the script (three attempts unless told); the stand-in docker gives the answers in order and records each call.</summary>
