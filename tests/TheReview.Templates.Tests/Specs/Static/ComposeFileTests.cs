@@ -210,16 +210,31 @@ public sealed partial class ComposeFileTests(TemplateHive hive)
         var resolved = new Dictionary<string, string>(StringComparer.Ordinal);
         if (definition.HasDevStack)
         {
-            resolved["docker-compose.yml.json"] = (await ResolvedCompose.RunAsync(repository, "docker-compose.yml", "*")).EnsureSuccess().StandardOutput;
+            resolved["docker-compose.yml.json"] = WhatRuns(await OfAsync(repository, "docker-compose.yml", "*"));
         }
 
         if (definition.HasProdStack)
         {
-            resolved["docker-compose.prod.yml.json"] = (await ResolvedCompose.RunAsync(repository, "docker-compose.prod.yml")).EnsureSuccess().StandardOutput;
+            resolved["docker-compose.prod.yml.json"] = WhatRuns(await OfAsync(repository, "docker-compose.prod.yml"));
             resolved["docker-stack.yml"] = (await SwarmAsync(repository, ExampleAuthority)).EnsureSuccess().StandardOutput;
         }
 
         Snapshot.Verify($"resolved/{scenario}", resolved.ToDictionary(entry => entry.Key, entry => entry.Value.Replace(repository.Directory, "<repository>", StringComparison.Ordinal), StringComparer.Ordinal));
+    }
+
+    /// <summary>The resolved file without its extension fields (x-...), which compose echoes but nothing runs.</summary>
+    private static string WhatRuns(System.Text.Json.JsonDocument resolved)
+    {
+        using (resolved)
+        {
+            var root = System.Text.Json.Nodes.JsonNode.Parse(resolved.RootElement.GetRawText())!.AsObject();
+            foreach (var extension in root.Select(property => property.Key).Where(key => key.StartsWith("x-", StringComparison.Ordinal)).ToList())
+            {
+                root.Remove(extension);
+            }
+
+            return root.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+        }
     }
 
     [GeneratedRegex("^(?<key>[A-Z_]+_PORT)=(?<port>[0-9]+)$")]
