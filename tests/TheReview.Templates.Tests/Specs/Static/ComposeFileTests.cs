@@ -216,7 +216,7 @@ public sealed partial class ComposeFileTests(TemplateHive hive)
         if (definition.HasProdStack)
         {
             resolved["docker-compose.prod.yml.json"] = WhatRuns(await OfAsync(repository, "docker-compose.prod.yml"));
-            resolved["docker-stack.yml"] = (await SwarmAsync(repository, ExampleAuthority)).EnsureSuccess().StandardOutput;
+            resolved["docker-stack.yml"] = WhatRuns((await SwarmAsync(repository, ExampleAuthority)).EnsureSuccess().StandardOutput);
         }
 
         Snapshot.Verify($"resolved/{scenario}", resolved.ToDictionary(entry => entry.Key, entry => entry.Value.Replace(repository.Directory, "<repository>", StringComparison.Ordinal), StringComparer.Ordinal));
@@ -235,6 +235,23 @@ public sealed partial class ComposeFileTests(TemplateHive hive)
 
             return root.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
         }
+    }
+
+    /// <summary>The same for what <c>docker stack config</c> prints: its top-level x-... blocks left out.</summary>
+    private static string WhatRuns(string stack)
+    {
+        var kept = new List<string>();
+        var extension = false;
+        foreach (var line in stack.Split('\n'))
+        {
+            extension = line.StartsWith("x-", StringComparison.Ordinal) || (extension && (line.Length == 0 || line[0] == ' '));
+            if (!extension)
+            {
+                kept.Add(line);
+            }
+        }
+
+        return string.Join('\n', kept);
     }
 
     [GeneratedRegex("^(?<key>[A-Z_]+_PORT)=(?<port>[0-9]+)$")]
