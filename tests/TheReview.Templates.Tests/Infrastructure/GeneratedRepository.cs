@@ -139,7 +139,7 @@ public sealed partial class GeneratedRepository(string directory, Scenario scena
     [GeneratedRegex(@"total: (?<total>\d+)\s+failed: (?<failed>\d+)\s+succeeded: (?<succeeded>\d+)\s+skipped: (?<skipped>\d+)")]
     private static partial Regex TestSummary();
 
-    [GeneratedRegex(@"^\s+(?<target>[a-zA-Z0-9_-]+)\s+(?<description>.+)$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^[ \t]+(?<target>[a-zA-Z0-9_-]+)[ \t]+(?<description>.+)$", RegexOptions.Multiline)]
     private static partial Regex HelpLine();
 
     [GeneratedRegex(@"\x1b\[[0-9;]*m")]
