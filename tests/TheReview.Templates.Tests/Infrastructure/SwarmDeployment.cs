@@ -219,11 +219,23 @@ public sealed class SwarmDeployment : IAsyncLifetime
     public async Task<string> PsqlAsync(string sql, string? database = null) =>
         await PsqlInAsync(await ContainerOfAsync("postgres"), sql, database);
 
-    /// <summary>Runs SQL with psql inside the given PostgreSQL container (Swarm's or compose's); the rows, one per line.</summary>
-    public static async Task<string> PsqlInAsync(string container, string sql, string? database = null) =>
-        (await DockerHost.RunAsync("exec", container, "sh", "-c",
-            $"psql -v ON_ERROR_STOP=1 -tA -U \"$POSTGRES_USER\" -d {database ?? "\"$POSTGRES_DB\""} -c \"{sql}\""))
-            .EnsureSuccess().StandardOutput.Trim();
+    /// <summary>
+    /// Runs SQL with psql inside the given PostgreSQL container (Swarm's or compose's); the rows, one per line. An exec
+    /// that the engine itself fails to set up (exit 126, "OCI runtime exec failed", seen once on a loaded machine) is
+    /// tried once more: psql never ran, so nothing about the database was learnt.
+    /// </summary>
+    public static async Task<string> PsqlInAsync(string container, string sql, string? database = null)
+    {
+        string[] exec = ["exec", container, "sh", "-c", $"psql -v ON_ERROR_STOP=1 -tA -U \"$POSTGRES_USER\" -d {database ?? "\"$POSTGRES_DB\""} -c \"{sql}\""];
+        var result = await DockerHost.RunAsync(exec);
+        if (result.ExitCode == 126 && result.Output.Contains("OCI runtime exec failed", StringComparison.Ordinal))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            result = await DockerHost.RunAsync(exec);
+        }
+
+        return result.EnsureSuccess().StandardOutput.Trim();
+    }
 
     /// <summary>Posts a review through Nginx and returns its path.</summary>
     public async Task<string> CreateReviewAsync(string subject)
