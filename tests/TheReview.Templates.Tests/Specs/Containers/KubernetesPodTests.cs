@@ -49,10 +49,10 @@ public sealed class KubernetesPodTests(TemplateHive hive)
 
             (await Shell.RunAsync(podman, ["kube", "play", manifest])).EnsureSuccess();
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
-            var live = await Poll.UntilAsync(async () => await StatusAsync(client, $"http://127.0.0.1:{ports[0]}/health/live") == HttpStatusCode.OK,
+            var live = await Poll.UntilAsync(async () => await Probe.StatusAsync(client, $"http://127.0.0.1:{ports[0]}/health/live") == HttpStatusCode.OK,
                 TimeSpan.FromSeconds(60), "200 from the pod's /health/live");
-            Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, $"http://127.0.0.1:{ports[1]}{readiness}"));
-            Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, $"http://127.0.0.1:{ports[1]}{liveness}"));
+            Assert.Equal(HttpStatusCode.OK, await Probe.StatusAsync(client, $"http://127.0.0.1:{ports[1]}{readiness}"));
+            Assert.Equal(HttpStatusCode.OK, await Probe.StatusAsync(client, $"http://127.0.0.1:{ports[1]}{liveness}"));
 
             // What podman kept of the pod spec, read back from its own record of the container.
             var name = podContainer;
@@ -125,18 +125,5 @@ public sealed class KubernetesPodTests(TemplateHive hive)
         deployment.Spec.Replicas = 1;
         container.Image = image;
         return secrets;
-    }
-
-    private static async Task<HttpStatusCode?> StatusAsync(HttpClient client, string url)
-    {
-        try
-        {
-            using var response = await client.GetAsync(new Uri(url));
-            return response.StatusCode;
-        }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-        {
-            return null;
-        }
     }
 }

@@ -73,33 +73,20 @@ public sealed class MultiPlatformImageTests(TemplateHive hive)
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
         try
         {
-            await Poll.UntilAsync(async () => await StatusAsync(client, $"http://127.0.0.1:{ports[0]}/health/live") == HttpStatusCode.OK,
+            await Poll.UntilAsync(async () => await Probe.StatusAsync(client, $"http://127.0.0.1:{ports[0]}/health/live") == HttpStatusCode.OK,
                 TimeSpan.FromSeconds(120), "200 from /health/live of the arm64 container under emulation");
             var live = started.Elapsed;
             // Emulated, the first checks of PostgreSQL and Redis (TLS handshakes, code run for the first time) take seconds.
-            await Poll.UntilAsync(async () => await StatusAsync(client, $"http://127.0.0.1:{ports[0]}/health/ready") == HttpStatusCode.OK,
+            await Poll.UntilAsync(async () => await Probe.StatusAsync(client, $"http://127.0.0.1:{ports[0]}/health/ready") == HttpStatusCode.OK,
                 TimeSpan.FromSeconds(120), "200 from /health/ready of the arm64 container under emulation");
             Figures.Report($"arm64 image under qemu: start to first 200 from /health/live {live.TotalSeconds:F1} s, from /health/ready {started.Elapsed.TotalSeconds:F1} s");
-            Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, $"http://127.0.0.1:{ports[1]}/health/ready"));
+            Assert.Equal(HttpStatusCode.OK, await Probe.StatusAsync(client, $"http://127.0.0.1:{ports[1]}/health/ready"));
             Assert.All(await DockerHost.ProcessesAsync(container), process => Assert.Equal(1654, process.Uid));
         }
         finally
         {
             var logs = await DockerHost.RunAsync("logs", container);
             TestContext.Current.TestOutputHelper?.WriteLine(logs.Output.Length > 4000 ? logs.Output[^4000..] : logs.Output);
-        }
-    }
-
-    private static async Task<HttpStatusCode?> StatusAsync(HttpClient client, string url)
-    {
-        try
-        {
-            using var response = await client.GetAsync(new Uri(url));
-            return response.StatusCode;
-        }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-        {
-            return null;
         }
     }
 

@@ -208,8 +208,7 @@ public sealed class KubernetesManifestTests(TemplateHive hive)
         var repository = (await hive.InstantiateAsync(Scenario.Default)).Copy();
         var bin = PackPaths.NewTempDirectory("kubectl-stand-in");
         var record = Path.Combine(bin, "calls.txt");
-        var kubectl = Path.Combine(bin, "kubectl");
-        await File.WriteAllTextAsync(kubectl, $$"""
+        await StandIn.WriteAsync(bin, "kubectl", $$"""
             #!/bin/sh
             echo "$*" >> "{{record}}"
             case "$1 $2" in
@@ -219,7 +218,6 @@ public sealed class KubernetesManifestTests(TemplateHive hive)
             esac
             exit 0
             """);
-        File.SetUnixFileMode(kubectl, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
         var result = await Shell.RunAsync(repository.PathOf("scripts/k8s.sh"), [command], repository.Directory, new Dictionary<string, string?>
         {

@@ -45,8 +45,7 @@ public sealed class MultiPlatformScriptTests(TemplateHive hive)
     {
         var bin = PackPaths.NewTempDirectory("docker-stand-in");
         var record = Path.Combine(bin, "calls.txt");
-        var docker = Path.Combine(bin, "docker");
-        await File.WriteAllTextAsync(docker, $$"""
+        await StandIn.WriteAsync(bin, "docker", $$"""
             #!/bin/sh
             echo "$*" >> "{{record}}"
             case "$*" in
@@ -56,7 +55,6 @@ public sealed class MultiPlatformScriptTests(TemplateHive hive)
             esac
             exit 0
             """);
-        File.SetUnixFileMode(docker, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
         var result = await Shell.RunAsync("make", ["image-multiarch", $"API_IMAGE={image}", "API_TAG=1.2.0"], repository.Directory, new Dictionary<string, string?>
         {
