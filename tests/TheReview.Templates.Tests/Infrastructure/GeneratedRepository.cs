@@ -33,7 +33,7 @@ public sealed partial class GeneratedRepository(string directory, Scenario scena
 
     /// <summary>The EF Core migrations the repository ships (each a Migration class, without its designer file).</summary>
     public IReadOnlyList<string> Migrations =>
-        [.. Files.Where(f => f.Contains("/Data/Migrations/", StringComparison.Ordinal) && f.EndsWith(".cs", StringComparison.Ordinal)
+        [.. Files.Where(f => f.Contains("/Datastores/Postgres/Migrations/", StringComparison.Ordinal) && f.EndsWith(".cs", StringComparison.Ordinal)
             && !f.EndsWith(".Designer.cs", StringComparison.Ordinal) && !f.EndsWith("ModelSnapshot.cs", StringComparison.Ordinal))];
 
     public string Read(string relative) => File.ReadAllText(PathOf(relative));

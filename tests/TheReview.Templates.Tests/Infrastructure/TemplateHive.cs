@@ -44,6 +44,16 @@ public sealed class TemplateHive : IAsyncLifetime
     public Task<GeneratedRepository> InstantiateAsync(Scenario scenario) =>
         instantiated.GetOrAdd(scenario.GenerationKey, _ => new Lazy<Task<GeneratedRepository>>(() => CreateAsync(HiveDirectory, scenario, "nupkg"))).Value;
 
+    /// <summary>Runs the thereview-feature item template in a (copied) repository, as <c>make feature</c> does, without the migration.</summary>
+    public async Task<CommandResult> AddFeatureAsync(GeneratedRepository repository, string name)
+    {
+        var project = repository.Files.Single(file => file.StartsWith("src/", StringComparison.Ordinal) && file.EndsWith(".Api.csproj", StringComparison.Ordinal));
+        // The item template reads the project's capabilities, which need it restored.
+        (await Shell.DotNetAsync(["restore", project], repository.Directory)).EnsureSuccess();
+        return await Shell.DotNetAsync(
+            ["new", "thereview-feature", "--name", name, "--output", ".", "--project", project, "--debug:custom-hive", HiveDirectory], repository.Directory);
+    }
+
     /// <summary>The same scenario generated from the repository folder installed as a template (README's set-up command).</summary>
     public async Task<GeneratedRepository> InstantiateFromFolderAsync(Scenario scenario)
     {

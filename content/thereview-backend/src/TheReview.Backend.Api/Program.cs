@@ -20,10 +20,10 @@ try
     builder.AddTracing();
     builder.AddManagementPort();
     builder.AddApiDefaults();
-    builder.AddProtections();
     //#if (jwt)
     builder.AddAuth();
     //#endif
+    builder.AddProtections();
     builder.AddHealth();
     builder.AddDatastores();
     builder.AddFeatures();

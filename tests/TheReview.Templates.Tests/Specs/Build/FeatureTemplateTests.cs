@@ -32,11 +32,10 @@ public sealed class FeatureTemplateTests(FeatureTemplateTests.Release release) :
         Assert.Contains("MapGroup(\"/api/invoices\")", repository.Read($"{Feature}/InvoiceEndpoints.cs"), StringComparison.Ordinal);
         Assert.Contains("title: \"Invoice not found\"", repository.Read($"{Feature}/InvoiceEndpoints.cs"), StringComparison.Ordinal);
         Assert.Contains("class InvoicesApiTests", repository.Read("tests/Orders.Api.Tests/Integration/InvoicesApiTests.cs"), StringComparison.Ordinal);
-        Assert.Single(repository.Files, file => file.StartsWith("src/Orders.Api/Data/Migrations/", StringComparison.Ordinal)
+        Assert.Single(repository.Files, file => file.StartsWith("src/Orders.Api/Datastores/Postgres/Migrations/", StringComparison.Ordinal)
             && file.EndsWith("_AddInvoices.cs", StringComparison.Ordinal));
-        Assert.Equal(repository.Scenario.Has("redis"), repository.Exists($"{Feature}/InvoiceEndpoints.Cache.cs"));
-        Assert.Equal(repository.Scenario.Has("mongo"), repository.Exists($"{Feature}/InvoiceActivityLog.Mongo.cs"));
-        Assert.NotEqual(repository.Scenario.Has("mongo"), repository.Exists($"{Feature}/InvoiceActivityLog.Logged.cs"));
+        Assert.Equal(repository.Scenario.Has("redis"), repository.Exists($"{Feature}/InvoiceEndpoints.Redis.cs"));
+        Assert.Equal(repository.Scenario.Has("mongo"), repository.Exists($"{Feature}/InvoiceEndpoints.Mongo.cs"));
         Figures.Report($"{name}: {added.StandardOutput.Split('\n').Single(line => line.StartsWith("template-feature:", StringComparison.Ordinal))}");
 
         Figures.Report($"{name}, the feature's tests: {await repository.BuildAndPassOwnTestsAsync("*InvoicesApiTests")}");

@@ -22,7 +22,7 @@ public sealed partial class ProjectNameTests(TemplateHive hive)
 
         Assert.Contains($"src/{expectedNamespace}.Api/{expectedNamespace}.Api.csproj", repository.Files);
         Assert.Contains($"namespace {expectedNamespace}.Api.Hosting;", repository.Read($"src/{expectedNamespace}.Api/Hosting/StartupLog.cs"), StringComparison.Ordinal);
-        var dockerName = KeyPrefix().Match(repository.Read($"src/{expectedNamespace}.Api/Datastores/RedisExtensions.cs")).Groups["name"].Value;
+        var dockerName = KeyPrefix().Match(repository.Read($"src/{expectedNamespace}.Api/Datastores/Redis/RedisExtensions.cs")).Groups["name"].Value;
         Assert.Equal(expectedDockerName, dockerName);
         Assert.Matches(DockerName(), dockerName);
         using var record = JsonDocument.Parse(repository.Read("thereview.json"));

@@ -175,8 +175,8 @@ public sealed partial class GenerationRuleTests(TemplateHive hive)
     [InlineData("mongo", "MongoDB")]
     [InlineData("redis", "StackExchange.Redis")]
     [InlineData("redis", "X-Cache")]
-    [InlineData("redis", "IReviewCache")]
-    [InlineData("mongo", "MongoReviewActivityLog")]
+    [InlineData("redis", "AddCacheAside")]
+    [InlineData("mongo", "ActivityIndex")]
     public async Task A_datastore_left_out_leaves_no_package_code_or_setting_behind(string option, string marker)
     {
         var without = Scenario.Snapshotted.Where(s => !s.Has(option));
@@ -187,6 +187,8 @@ public sealed partial class GenerationRuleTests(TemplateHive hive)
             var mentions = repository.Files.Where(path => repository.Read(path).Contains(marker, StringComparison.Ordinal)).ToList();
             Assert.True(mentions.Count == 0, $"{scenario.Id} has no {option}, yet {string.Join(", ", mentions)} mention {marker}");
             Assert.DoesNotContain(repository.Files, path => path.Contains($"{Capitalized(option)}Extensions", StringComparison.Ordinal));
+            Assert.DoesNotContain(repository.Files, path => path.Contains($"/Datastores/{Capitalized(option)}/", StringComparison.Ordinal)
+                || path.EndsWith($".{Capitalized(option)}.cs", StringComparison.Ordinal));
         }
     }
 
@@ -201,16 +203,22 @@ public sealed partial class GenerationRuleTests(TemplateHive hive)
         }
     }
 
-    /// <summary>A fallback is generated only where it is the implementation: never next to the real one.</summary>
+    /// <summary>
+    /// A fallback is generated only where it is the implementation, never next to the real one; and the activity
+    /// log only where features can be (they need PostgreSQL).
+    /// </summary>
     [Theory]
     [MemberData(nameof(Scenario.SnapshottedIds), MemberType = typeof(Scenario))]
     public async Task The_logging_activity_log_exists_only_without_mongo(string scenario)
     {
         var definition = Scenario.ById(scenario);
         var repository = await hive.InstantiateAsync(definition);
-        var logged = repository.Files.Any(path => path.EndsWith("/LoggedReviewActivityLog.cs", StringComparison.Ordinal));
+        var logged = repository.Files.Any(path => path.EndsWith("/Features/ActivityLog.Logged.cs", StringComparison.Ordinal));
+        var mongo = repository.Files.Any(path => path.EndsWith("/Features/ActivityLog.Mongo.cs", StringComparison.Ordinal));
 
-        Assert.Equal(definition.Has("sample") && definition.Has("postgres") && !definition.Has("mongo"), logged);
+        Assert.Equal(definition.Has("postgres") && !definition.Has("mongo"), logged);
+        Assert.Equal(definition.Has("postgres") && definition.Has("mongo"), mongo);
+        Assert.DoesNotContain(repository.Files, path => path.EndsWith(".Logged.cs", StringComparison.Ordinal) && definition.Has("mongo"));
     }
 
     [Theory]

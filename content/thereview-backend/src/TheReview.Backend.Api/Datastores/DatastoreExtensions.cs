@@ -5,7 +5,6 @@ internal static class DatastoreExtensions
 {
     public static WebApplicationBuilder AddDatastores(this WebApplicationBuilder builder)
     {
-        builder.Services.AddExceptionHandler<DatastoreOutageHandler>();
         //#if (postgres)
         builder.AddPostgres();
         //#endif

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace TheReview.Backend.Api.Datastores;
 
@@ -8,6 +9,17 @@ namespace TheReview.Backend.Api.Datastores;
 /// DbUpdateException and retry limit, a circuit breaker).
 /// </summary>
 public sealed record DatastoreOutage(string Datastore, Func<Exception, bool> Matches);
+
+internal static class DatastoreOutageExtensions
+{
+    /// <summary>Answers this store's outages with 503; the handler exists only in a service with a store.</summary>
+    public static IServiceCollection AddDatastoreOutage(this IServiceCollection services, string datastore, Func<Exception, bool> matches)
+    {
+        services.AddSingleton(new DatastoreOutage(datastore, matches));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IExceptionHandler, DatastoreOutageHandler>());
+        return services;
+    }
+}
 
 /// <summary>
 /// A datastore that cannot be reached is the service's outage, not a bug: 503 ProblemDetails with Retry-After,

@@ -21,7 +21,7 @@ internal static class CommandExtensions
                 return 0;
             //#if (postgres)
             case "migrate":
-                await Datastores.PostgresExtensions.MigrateDatabaseAsync(app.Services);
+                await PostgresExtensions.MigrateDatabaseAsync(app.Services);
                 return 0;
             //#endif
             default:

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Serilog;
 using Serilog.Formatting.Compact;
 using Serilog.Settings.Configuration;
@@ -11,25 +10,8 @@ internal static class LoggingExtensions
     private const string DevelopmentTemplate =
         "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj} {CorrelationId}{NewLine}{Exception}";
 
-    // ASP.NET Core starts a request's Activity (its W3C trace context, from the caller's traceparent or new) only
-    // when something listens. The logs' trace id, X-Correlation-ID and ProblemDetails' traceId need it in every
-    // service, whatever its datastores' libraries listen to: this listener asks for the context, not for spans.
-    private static readonly ActivityListener RequestActivities = new()
-    {
-        ShouldListenTo = source => source.Name == "Microsoft.AspNetCore",
-        Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.PropagationData,
-    };
-
-    private static int listening;
-
     public static WebApplicationBuilder AddStructuredLogging(this WebApplicationBuilder builder)
     {
-        // Once per process, however many hosts it builds (the tests build several).
-        if (Interlocked.Exchange(ref listening, 1) == 0)
-        {
-            ActivitySource.AddActivityListener(RequestActivities);
-        }
-
         var development = builder.Environment.IsDevelopment();
         builder.Services.AddSerilog((services, logger) =>
         {

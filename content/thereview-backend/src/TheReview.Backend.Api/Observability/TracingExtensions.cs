@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -6,7 +7,7 @@ namespace TheReview.Backend.Api.Observability;
 
 /// <summary>
 /// OpenTelemetry traces, exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> names a collector; without one
-/// no span is recorded. Metrics stay with prometheus-net (<c>/metrics</c>). Each datastore adds its own
+/// no span is recorded, but every request still carries its W3C trace context. Metrics stay with prometheus-net (<c>/metrics</c>). Each datastore adds its own
 /// instrumentation where it is registered (<c>Datastores/*Extensions</c>).
 /// </summary>
 internal static class TracingExtensions
@@ -29,8 +30,25 @@ internal static class TracingExtensions
     private static readonly string[] Samplers =
         ["always_on", "always_off", "traceidratio", "parentbased_always_on", "parentbased_always_off", "parentbased_traceidratio"];
 
+    // ASP.NET Core starts a request's Activity (its W3C trace context, from the caller's traceparent or new) only
+    // when something listens. The logs' trace id, X-Correlation-ID and ProblemDetails' traceId need it in every
+    // service, whatever its datastores' libraries listen to: this listener asks for the context, not for spans.
+    private static readonly ActivityListener RequestActivities = new()
+    {
+        ShouldListenTo = source => source.Name == "Microsoft.AspNetCore",
+        Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.PropagationData,
+    };
+
+    private static int listening;
+
     public static WebApplicationBuilder AddTracing(this WebApplicationBuilder builder)
     {
+        // Once per process, however many hosts it builds (the tests build several).
+        if (Interlocked.Exchange(ref listening, 1) == 0)
+        {
+            ActivitySource.AddActivityListener(RequestActivities);
+        }
+
         var sampler = builder.Configuration[SamplerVariable];
         ValidateSampler(sampler, builder.Configuration[SamplerArgumentVariable]);
         if (string.IsNullOrWhiteSpace(builder.Configuration[EndpointVariable]))

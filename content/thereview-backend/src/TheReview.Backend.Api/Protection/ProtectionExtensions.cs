@@ -12,8 +12,12 @@ namespace TheReview.Backend.Api.Protection;
 /// per client address, CORS from configuration, and the security headers that do not depend on a proxy.
 /// Nginx keeps its own limits and headers in front of these (docs/architecture.md, "Which layer does what").
 /// </summary>
-internal static class ProtectionExtensions
+internal static partial class ProtectionExtensions
 {
+    // With Redis, ProtectionExtensions.Redis.cs shares the data protection key ring between replicas; without it,
+    // each process keeps ASP.NET Core's default ring (docs/architecture.md, "Data protection keys").
+    static partial void AddSharedKeyRing(WebApplicationBuilder builder);
+
     public static WebApplicationBuilder AddProtections(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.Section)
@@ -84,6 +88,8 @@ internal static class ProtectionExtensions
             // Sent for every HTTPS request; "localhost" behind a proxy is still a browser's real host.
             hsts.ExcludedHosts.Clear();
         });
+
+        AddSharedKeyRing(builder);
         return builder;
     }
 

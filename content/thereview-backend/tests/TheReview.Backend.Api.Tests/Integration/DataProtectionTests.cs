@@ -22,7 +22,7 @@ public sealed class DataProtectionTests(ServiceFixture service) : IClassFixture<
         Assert.Equal("shared", unprotected);
         var prefix = service.Services.GetRequiredService<IOptions<RedisOptions>>().Value.KeyPrefix;
         var ring = service.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
-        Assert.True(await ring.ListLengthAsync(prefix + RedisExtensions.DataProtectionKey) > 0, $"the key ring should be in Redis under {prefix}");
+        Assert.True(await ring.ListLengthAsync(prefix + ProtectionExtensions.KeyRingKey) > 0, $"the key ring should be in Redis under {prefix}");
     }
 
     [Fact]

@@ -12,29 +12,29 @@ public sealed class ReviewActivityTests(ServiceFixture service) : IClassFixture<
         var review = await ReviewsApiTests.CreateAsync(client);
         (await client.DeleteAsync($"/api/reviews/{review.Id}", TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
 
-        var activity = await client.GetFromJsonAsync<List<ReviewActivity>>(
+        var activity = await client.GetFromJsonAsync<List<ActivityEntry>>(
             $"/api/reviews/{review.Id}/activity", TestContext.Current.CancellationToken);
 
-        Assert.Equal([ReviewAction.Created, ReviewAction.Deleted], activity!.Select(a => a.Action));
+        Assert.Equal([Change.Created, Change.Deleted], activity!.Select(a => a.Action));
         Assert.All(activity!, entry => Assert.Equal(review.Author, entry.Actor));
     }
 
     [Fact]
-    public async Task The_activity_log_gets_its_index_on_review_and_time_at_start_up()
+    public async Task The_activity_log_gets_its_index_on_record_and_time_at_start_up()
     {
         service.Require(service.Mongo);
         using var client = service.CreateClient();
         var indexes = service.Services.GetRequiredService<IMongoDatabase>()
-            .GetCollection<MongoDB.Bson.BsonDocument>(MongoReviewActivityLog.CollectionName).Indexes;
+            .GetCollection<MongoDB.Bson.BsonDocument>(ActivityLog<Review>.CollectionName).Indexes;
 
         var names = new List<string>();
-        for (var attempt = 0; attempt < 50 && !names.Contains("review_id_at"); attempt++)
+        for (var attempt = 0; attempt < 50 && !names.Contains(ActivityIndex<Review>.Name); attempt++)
         {
             await Task.Delay(200, TestContext.Current.CancellationToken);
             names = [.. (await (await indexes.ListAsync(TestContext.Current.CancellationToken)).ToListAsync(TestContext.Current.CancellationToken))
                 .Select(index => index["name"].AsString)];
         }
 
-        Assert.Contains("review_id_at", names);
+        Assert.Contains(ActivityIndex<Review>.Name, names);
     }
 }

@@ -29,7 +29,7 @@ public sealed class ReviewCacheTests(ServiceFixture service) : IClassFixture<Ser
         (await client.PutAsJsonAsync($"/api/reviews/{review.Id}", update, Cancellation)).EnsureSuccessStatusCode();
 
         using var response = await client.GetAsync($"/api/reviews/{review.Id}", Cancellation);
-        Assert.Equal("MISS", response.Headers.GetValues(ReviewEndpoints.CacheHeader).Single());
+        Assert.Equal("MISS", response.Headers.GetValues(CacheAside.Header).Single());
         Assert.Equal(1, (await response.Content.ReadFromJsonAsync<ReviewResponse>(Cancellation))!.Rating);
     }
 
@@ -37,6 +37,6 @@ public sealed class ReviewCacheTests(ServiceFixture service) : IClassFixture<Ser
     {
         using var response = await client.GetAsync($"/api/reviews/{id}", Cancellation);
         response.EnsureSuccessStatusCode();
-        return response.Headers.GetValues(ReviewEndpoints.CacheHeader).Single();
+        return response.Headers.GetValues(CacheAside.Header).Single();
     }
 }

@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -9,7 +10,7 @@ namespace TheReview.Backend.Api.Tests.Integration;
 /// THEREVIEW_TEST_REQUIRE_DATASTORES turns a missing datastore into a failure instead of a skip (CI):
 /// <c>all</c> (or <c>true</c>) for every datastore, or a comma-separated list such as <c>postgres,redis</c>.
 /// </summary>
-public sealed class ServiceFixture : WebApplicationFactory<Program>, IAsyncLifetime
+public sealed partial class ServiceFixture : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private const string RequireVariable = "THEREVIEW_TEST_REQUIRE_DATASTORES";
     private readonly string isolation = $"test_{Guid.NewGuid():N}";
@@ -21,40 +22,11 @@ public sealed class ServiceFixture : WebApplicationFactory<Program>, IAsyncLifet
         ["OpenApi:Enabled"] = "true",
     };
 
-    //#if (postgres)
-    public TestDatastore Postgres { get; } = new("PostgreSQL", "postgres", "THEREVIEW_TEST_POSTGRES", () =>
-    {
-        var container = new PostgreSqlBuilder("postgres:17").Build();
-        return (container, container.GetConnectionString);
-    });
-    //#endif
-    //#if (mongo)
-    public TestDatastore Mongo { get; } = new("MongoDB", "mongo", "THEREVIEW_TEST_MONGODB", () =>
-    {
-        var container = new MongoDbBuilder("mongo:8.0").Build();
-        return (container, container.GetConnectionString);
-    });
-    //#endif
-    //#if (redis)
-    public TestDatastore Redis { get; } = new("Redis", "redis", "THEREVIEW_TEST_REDIS", () =>
-    {
-        var container = new RedisBuilder("redis:8.2").Build();
-        return (container, container.GetConnectionString);
-    });
-    //#endif
-
-    public IEnumerable<TestDatastore> Datastores =>
-    [
-//#if (postgres)
-        Postgres,
-//#endif
-//#if (mongo)
-        Mongo,
-//#endif
-//#if (redis)
-        Redis,
-//#endif
-    ];
+    /// <summary>Every datastore of the service: the properties that its TestDatastore.*.cs files add, in the order of their names.</summary>
+    public IReadOnlyList<TestDatastore> Datastores => field ??= [.. typeof(ServiceFixture).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+        .Where(property => property.PropertyType.IsAssignableTo(typeof(TestDatastore)))
+        .OrderBy(property => property.Name, StringComparer.Ordinal)
+        .Select(property => (TestDatastore)property.GetValue(this)!)];
 
     //#if (jwt)
     /// <summary>The identity provider whose tokens the API accepts (Auth:Authority).</summary>
@@ -69,26 +41,15 @@ public sealed class ServiceFixture : WebApplicationFactory<Program>, IAsyncLifet
         settings["Auth:Authority"] = Identity.Authority;
         settings["Auth:RequireHttpsMetadata"] = "false";
         //#endif
-        //#if (postgres)
-        settings["ConnectionStrings:Postgres"] = Postgres.ConnectionString is { } postgres
-            ? new NpgsqlConnectionStringBuilder(postgres) { Database = isolation }.ConnectionString
-            : "Host=127.0.0.1;Port=1;Database=unavailable;Timeout=1";
-        //#endif
-        //#if (mongo)
-        settings["ConnectionStrings:Mongo"] = Mongo.ConnectionString is { } mongo
-            ? IsolatedMongoUrl(mongo, isolation)
-            : "mongodb://127.0.0.1:1/unavailable?serverSelectionTimeoutMS=300&connectTimeoutMS=300";
-        //#endif
-        //#if (redis)
-        settings["ConnectionStrings:Redis"] = Redis.ConnectionString ?? "127.0.0.1:1";
-        settings["Redis:KeyPrefix"] = $"{isolation}:";
-        //#endif
-        //#if (postgres)
-        if (Postgres.ConnectionString is not null)
+        foreach (var (key, value) in Datastores.SelectMany(store => store.Settings(isolation)))
         {
-            await Api.Datastores.PostgresExtensions.MigrateDatabaseAsync(Services);
+            settings[key] = value;
         }
-        //#endif
+
+        foreach (var store in Datastores)
+        {
+            await store.PrepareAsync(Services);
+        }
     }
 
     /// <summary>
@@ -167,39 +128,13 @@ public sealed class ServiceFixture : WebApplicationFactory<Program>, IAsyncLifet
     }
 
     //#endif
-    //#if (mongo)
-    /// <summary>
-    /// A database of the test's own on the server, authenticating where the server's user lives: the official
-    /// image creates its root user in <c>admin</c>, and a database name alone would move authentication there.
-    /// </summary>
-    internal static string IsolatedMongoUrl(string serverUrl, string database)
-    {
-        var server = new MongoUrl(serverUrl);
-        var url = new MongoUrlBuilder(serverUrl) { DatabaseName = database };
-        if (server.Username is not null)
-        {
-            url.AuthenticationSource = server.AuthenticationSource ?? server.DatabaseName ?? "admin";
-        }
-
-        return url.ToString();
-    }
-
-    //#endif
     public override async ValueTask DisposeAsync()
     {
-        //#if (mongo)
-        if (Mongo.ConnectionString is not null)
+        foreach (var store in Datastores)
         {
-            await Services.GetRequiredService<IMongoClient>().DropDatabaseAsync(isolation);
+            await store.CleanUpAsync(Services, isolation);
         }
-        //#endif
-        //#if (postgres)
-        if (Postgres.ConnectionString is not null)
-        {
-            await using var scope = Services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<Data.AppDbContext>().Database.EnsureDeletedAsync();
-        }
-        //#endif
+
         await base.DisposeAsync();
         //#if (jwt)
         // Null when a datastore failed to start first: that failure is the one to report.

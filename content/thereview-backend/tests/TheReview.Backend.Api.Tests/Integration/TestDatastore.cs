@@ -5,10 +5,10 @@ namespace TheReview.Backend.Api.Tests.Integration;
 /// <summary>
 /// One datastore for the integration tests: the server named by an environment variable (CI services),
 /// else a throwaway Testcontainers container, else unavailable with the reason, which turns the tests into skips.
+/// Each store of the service is one subclass in its own file (TestDatastore.Postgres.cs, ...), which also adds it
+/// to <see cref="ServiceFixture"/>.
 /// </summary>
-public sealed class TestDatastore(
-    string name, string healthCheck, string environmentVariable, Func<(IContainer Container, Func<string> ConnectionString)> createContainer)
-    : IAsyncDisposable
+public abstract class TestDatastore(string name, string healthCheck, string environmentVariable) : IAsyncDisposable
 {
     private IContainer? container;
 
@@ -33,7 +33,7 @@ public sealed class TestDatastore(
 
         try
         {
-            (container, var connectionString) = createContainer();
+            (container, var connectionString) = CreateContainer();
             await container.StartAsync();
             ConnectionString = connectionString();
         }
@@ -44,6 +44,18 @@ public sealed class TestDatastore(
         }
     }
 
+    /// <summary>
+    /// The service's settings for this store: the test class's own database or key prefix (named
+    /// <paramref name="isolation"/>) on the server, or an address where nothing answers when it is unavailable.
+    /// </summary>
+    public abstract IEnumerable<KeyValuePair<string, string?>> Settings(string isolation);
+
+    /// <summary>Makes the isolated store ready for the service (its schema), once the service is built.</summary>
+    public virtual Task PrepareAsync(IServiceProvider services) => Task.CompletedTask;
+
+    /// <summary>Removes what the test class left on the server.</summary>
+    public virtual Task CleanUpAsync(IServiceProvider services, string isolation) => Task.CompletedTask;
+
     public async ValueTask DisposeAsync()
     {
         if (container is not null)
@@ -51,5 +63,9 @@ public sealed class TestDatastore(
             await container.DisposeAsync();
             container = null;
         }
+
+        GC.SuppressFinalize(this);
     }
+
+    protected abstract (IContainer Container, Func<string> ConnectionString) CreateContainer();
 }

@@ -17,7 +17,16 @@ public static class ReviewLimits
 public sealed record ReviewRequest(
     [property: Required, StringLength(ReviewLimits.SubjectLength, MinimumLength = 1)] string Subject,
     [property: Range(ReviewLimits.MinRating, ReviewLimits.MaxRating)] int Rating,
-    [property: StringLength(ReviewLimits.TextLength)] string? Text = null);
+    [property: StringLength(ReviewLimits.TextLength)] string? Text = null)
+{
+    /// <summary>A new review, owned by the caller who sent the request.</summary>
+    public Review ToReview(string owner, DateTimeOffset now) =>
+        new() { Subject = Subject, Author = owner, Rating = Rating, Text = Text, CreatedAt = now, UpdatedAt = now };
+
+    /// <summary>Writes the request's fields over the review's.</summary>
+    public void ApplyTo(Review review, DateTimeOffset now) =>
+        (review.Subject, review.Rating, review.Text, review.UpdatedAt) = (Subject, Rating, Text, now);
+}
 
 /// <summary>A review as the API returns it.</summary>
 public sealed record ReviewResponse(

@@ -7,8 +7,8 @@ using Microsoft.EntityFrameworkCore;
 namespace TheReview.Backend.Api.Features.Reviews;
 
 /// <summary>
-/// The reviews sample: PostgreSQL holds the reviews and the activity log records each change and who made it.
-/// A review's author is the caller who wrote it; only they, or an administrator, may change or delete it.
+/// Create, read, update, delete and list reviews; each change goes to the activity log with who made it. The
+/// caller who made a review owns it: only they, or an administrator, may change or delete it.
 /// </summary>
 internal static partial class ReviewEndpoints
 {
@@ -20,14 +20,15 @@ internal static partial class ReviewEndpoints
         reviews.MapPost("/", CreateAsync).WithName("CreateReview");
         reviews.MapPut("/{id}", UpdateAsync).WithName("UpdateReview");
         reviews.MapDelete("/{id}", DeleteAsync).WithName("DeleteReview");
-        //#if (mongo)
-        reviews.MapGet("/{id}/activity", ListActivityAsync).WithName("ListReviewActivity");
-        //#endif
-        //#if (redis)
-        reviews.AddReviewCache();
-        //#endif
+        MapActivity(reviews);
+        AddCache(reviews);
         return endpoints;
     }
+
+    // What the datastores add, where the service has them: ReviewEndpoints.Mongo.cs and ReviewEndpoints.Redis.cs.
+    static partial void MapActivity(RouteGroupBuilder reviews);
+
+    static partial void AddCache(RouteGroupBuilder reviews);
 
     private static async Task<Ok<ReviewPage>> ListAsync(
         AppDbContext db,
@@ -37,47 +38,39 @@ internal static partial class ReviewEndpoints
     {
         var reviews = db.Set<Review>().AsNoTracking();
         var total = await reviews.CountAsync(cancellationToken);
-        var items = await reviews
-            .OrderByDescending(r => r.CreatedAt).ThenBy(r => r.Id)
+        var page = await reviews
+            .OrderByDescending(review => review.CreatedAt).ThenBy(review => review.Id)
             .Skip(skip).Take(take)
-            .Select(r => ReviewResponse.From(r))
+            .Select(review => ReviewResponse.From(review))
             .ToListAsync(cancellationToken);
-        return TypedResults.Ok(new ReviewPage(items, skip, take, total));
+        return TypedResults.Ok(new ReviewPage(page, skip, take, total));
     }
 
     private static async Task<Results<Ok<ReviewResponse>, ProblemHttpResult>> GetAsync(
         Guid id, AppDbContext db, CancellationToken cancellationToken)
     {
-        var review = await db.Set<Review>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var review = await db.Set<Review>().AsNoTracking().FirstOrDefaultAsync(review => review.Id == id, cancellationToken);
         return review is null ? NotFound(id) : TypedResults.Ok(ReviewResponse.From(review));
     }
 
     private static async Task<Created<ReviewResponse>> CreateAsync(
-        ReviewRequest request, ClaimsPrincipal caller, HttpContext http, LinkGenerator links, AppDbContext db, IReviewActivityLog activity,
-        TimeProvider clock, CancellationToken cancellationToken)
+        ReviewRequest request, ClaimsPrincipal caller, HttpContext http, LinkGenerator links, AppDbContext db,
+        ActivityLog<Review> activity, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var now = Now(clock);
-        var review = new Review
-        {
-            Subject = request.Subject,
-            Author = Ownership.OwnerOf(caller),
-            Rating = request.Rating,
-            Text = request.Text,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        var owner = Ownership.OwnerOf(caller);
+        var review = request.ToReview(owner, Now(clock));
         db.Add(review);
         await db.SaveChangesAsync(cancellationToken);
-        await activity.RecordAsync(review.Id, ReviewAction.Created, review.Author, cancellationToken);
+        await activity.RecordAsync(review.Id, Change.Created, owner, cancellationToken);
         // A path, not a URL: the Host header, which any caller chooses, never reaches the answer.
         return TypedResults.Created(links.GetPathByName(http, "GetReview", new { id = review.Id }), ReviewResponse.From(review));
     }
 
     private static async Task<Results<Ok<ReviewResponse>, ProblemHttpResult>> UpdateAsync(
         Guid id, ReviewRequest request, ClaimsPrincipal caller, IAuthorizationService authorization, AppDbContext db,
-        IReviewActivityLog activity, TimeProvider clock, CancellationToken cancellationToken)
+        ActivityLog<Review> activity, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var review = await db.Set<Review>().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var review = await db.Set<Review>().FirstOrDefaultAsync(review => review.Id == id, cancellationToken);
         if (review is null)
         {
             return NotFound(id);
@@ -88,17 +81,17 @@ internal static partial class ReviewEndpoints
             return Ownership.Forbidden("review");
         }
 
-        (review.Subject, review.Rating, review.Text, review.UpdatedAt) = (request.Subject, request.Rating, request.Text, Now(clock));
+        request.ApplyTo(review, Now(clock));
         await db.SaveChangesAsync(cancellationToken);
-        await activity.RecordAsync(id, ReviewAction.Updated, Ownership.OwnerOf(caller), cancellationToken);
+        await activity.RecordAsync(id, Change.Updated, Ownership.OwnerOf(caller), cancellationToken);
         return TypedResults.Ok(ReviewResponse.From(review));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
-        Guid id, ClaimsPrincipal caller, IAuthorizationService authorization, AppDbContext db, IReviewActivityLog activity,
+        Guid id, ClaimsPrincipal caller, IAuthorizationService authorization, AppDbContext db, ActivityLog<Review> activity,
         CancellationToken cancellationToken)
     {
-        var review = await db.Set<Review>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+        var review = await db.Set<Review>().AsNoTracking().FirstOrDefaultAsync(review => review.Id == id, cancellationToken);
         if (review is null)
         {
             return NotFound(id);
@@ -110,20 +103,14 @@ internal static partial class ReviewEndpoints
         }
 
         // Gone already if another request deleted it in between: the same 404 as before the check.
-        if (await db.Set<Review>().Where(r => r.Id == id).ExecuteDeleteAsync(cancellationToken) == 0)
+        if (await db.Set<Review>().Where(review => review.Id == id).ExecuteDeleteAsync(cancellationToken) == 0)
         {
             return NotFound(id);
         }
 
-        await activity.RecordAsync(id, ReviewAction.Deleted, Ownership.OwnerOf(caller), cancellationToken);
+        await activity.RecordAsync(id, Change.Deleted, Ownership.OwnerOf(caller), cancellationToken);
         return TypedResults.NoContent();
     }
-    //#if (mongo)
-
-    private static async Task<Ok<IReadOnlyList<ReviewActivity>>> ListActivityAsync(
-        Guid id, MongoReviewActivityLog activity, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await activity.ListAsync(id, cancellationToken));
-    //#endif
 
     // PostgreSQL keeps microseconds; answering with the stored precision keeps responses and reads equal.
     private static DateTimeOffset Now(TimeProvider clock)

@@ -14,17 +14,21 @@ internal static partial class StockItemEndpoints
 {
     public static IEndpointRouteBuilder MapStockItems(this IEndpointRouteBuilder endpoints)
     {
-        var items = endpoints.MapGroup("/api/stock-items").WithTags("StockItems");
-        items.MapGet("/", ListAsync).WithName("ListStockItems");
-        items.MapGet("/{id}", GetAsync).WithName("GetStockItem");
-        items.MapPost("/", CreateAsync).WithName("CreateStockItem");
-        items.MapPut("/{id}", UpdateAsync).WithName("UpdateStockItem");
-        items.MapDelete("/{id}", DeleteAsync).WithName("DeleteStockItem");
-        //#if (redis)
-        items.AddStockItemCache();
-        //#endif
+        var stockItems = endpoints.MapGroup("/api/stock-items").WithTags("StockItems");
+        stockItems.MapGet("/", ListAsync).WithName("ListStockItems");
+        stockItems.MapGet("/{id}", GetAsync).WithName("GetStockItem");
+        stockItems.MapPost("/", CreateAsync).WithName("CreateStockItem");
+        stockItems.MapPut("/{id}", UpdateAsync).WithName("UpdateStockItem");
+        stockItems.MapDelete("/{id}", DeleteAsync).WithName("DeleteStockItem");
+        MapActivity(stockItems);
+        AddCache(stockItems);
         return endpoints;
     }
+
+    // What the datastores add, where the service has them: StockItemEndpoints.Mongo.cs and StockItemEndpoints.Redis.cs.
+    static partial void MapActivity(RouteGroupBuilder stockItems);
+
+    static partial void AddCache(RouteGroupBuilder stockItems);
 
     private static async Task<Ok<StockItemPage>> ListAsync(
         AppDbContext db,
@@ -32,12 +36,12 @@ internal static partial class StockItemEndpoints
         [Range(1, StockItemLimits.MaxPageSize)] int take = 20,
         CancellationToken cancellationToken = default)
     {
-        var items = db.Set<StockItem>().AsNoTracking();
-        var total = await items.CountAsync(cancellationToken);
-        var page = await items
-            .OrderByDescending(i => i.CreatedAt).ThenBy(i => i.Id)
+        var stockItems = db.Set<StockItem>().AsNoTracking();
+        var total = await stockItems.CountAsync(cancellationToken);
+        var page = await stockItems
+            .OrderByDescending(stockItem => stockItem.CreatedAt).ThenBy(stockItem => stockItem.Id)
             .Skip(skip).Take(take)
-            .Select(i => StockItemResponse.From(i))
+            .Select(stockItem => StockItemResponse.From(stockItem))
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(new StockItemPage(page, skip, take, total));
     }
@@ -45,66 +49,66 @@ internal static partial class StockItemEndpoints
     private static async Task<Results<Ok<StockItemResponse>, ProblemHttpResult>> GetAsync(
         Guid id, AppDbContext db, CancellationToken cancellationToken)
     {
-        var item = await db.Set<StockItem>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
-        return item is null ? NotFound(id) : TypedResults.Ok(StockItemResponse.From(item));
+        var stockItem = await db.Set<StockItem>().AsNoTracking().FirstOrDefaultAsync(stockItem => stockItem.Id == id, cancellationToken);
+        return stockItem is null ? NotFound(id) : TypedResults.Ok(StockItemResponse.From(stockItem));
     }
 
     private static async Task<Created<StockItemResponse>> CreateAsync(
-        StockItemRequest request, ClaimsPrincipal caller, HttpContext http, LinkGenerator links, AppDbContext db, StockItemActivityLog activity,
-        TimeProvider clock, CancellationToken cancellationToken)
+        StockItemRequest request, ClaimsPrincipal caller, HttpContext http, LinkGenerator links, AppDbContext db,
+        ActivityLog<StockItem> activity, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var now = Now(clock);
-        var item = new StockItem { Name = request.Name, Description = request.Description, Owner = Ownership.OwnerOf(caller), CreatedAt = now, UpdatedAt = now };
-        db.Add(item);
+        var owner = Ownership.OwnerOf(caller);
+        var stockItem = request.ToStockItem(owner, Now(clock));
+        db.Add(stockItem);
         await db.SaveChangesAsync(cancellationToken);
-        await activity.RecordAsync(item.Id, StockItemActivityLog.Created, item.Owner, cancellationToken);
+        await activity.RecordAsync(stockItem.Id, Change.Created, owner, cancellationToken);
         // A path, not a URL: the Host header, which any caller chooses, never reaches the answer.
-        return TypedResults.Created(links.GetPathByName(http, "GetStockItem", new { id = item.Id }), StockItemResponse.From(item));
+        return TypedResults.Created(links.GetPathByName(http, "GetStockItem", new { id = stockItem.Id }), StockItemResponse.From(stockItem));
     }
 
     private static async Task<Results<Ok<StockItemResponse>, ProblemHttpResult>> UpdateAsync(
         Guid id, StockItemRequest request, ClaimsPrincipal caller, IAuthorizationService authorization, AppDbContext db,
-        StockItemActivityLog activity, TimeProvider clock, CancellationToken cancellationToken)
+        ActivityLog<StockItem> activity, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var item = await db.Set<StockItem>().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
-        if (item is null)
+        var stockItem = await db.Set<StockItem>().FirstOrDefaultAsync(stockItem => stockItem.Id == id, cancellationToken);
+        if (stockItem is null)
         {
             return NotFound(id);
         }
 
-        if (!await authorization.MayChangeAsync(caller, item))
+        if (!await authorization.MayChangeAsync(caller, stockItem))
         {
             return Ownership.Forbidden("stock item");
         }
 
-        (item.Name, item.Description, item.UpdatedAt) = (request.Name, request.Description, Now(clock));
+        request.ApplyTo(stockItem, Now(clock));
         await db.SaveChangesAsync(cancellationToken);
-        await activity.RecordAsync(id, StockItemActivityLog.Updated, Ownership.OwnerOf(caller), cancellationToken);
-        return TypedResults.Ok(StockItemResponse.From(item));
+        await activity.RecordAsync(id, Change.Updated, Ownership.OwnerOf(caller), cancellationToken);
+        return TypedResults.Ok(StockItemResponse.From(stockItem));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
-        Guid id, ClaimsPrincipal caller, IAuthorizationService authorization, AppDbContext db, StockItemActivityLog activity,
+        Guid id, ClaimsPrincipal caller, IAuthorizationService authorization, AppDbContext db, ActivityLog<StockItem> activity,
         CancellationToken cancellationToken)
     {
-        var item = await db.Set<StockItem>().AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
-        if (item is null)
+        var stockItem = await db.Set<StockItem>().AsNoTracking().FirstOrDefaultAsync(stockItem => stockItem.Id == id, cancellationToken);
+        if (stockItem is null)
         {
             return NotFound(id);
         }
 
-        if (!await authorization.MayChangeAsync(caller, item))
+        if (!await authorization.MayChangeAsync(caller, stockItem))
         {
             return Ownership.Forbidden("stock item");
         }
 
         // Gone already if another request deleted it in between: the same 404 as before the check.
-        if (await db.Set<StockItem>().Where(i => i.Id == id).ExecuteDeleteAsync(cancellationToken) == 0)
+        if (await db.Set<StockItem>().Where(stockItem => stockItem.Id == id).ExecuteDeleteAsync(cancellationToken) == 0)
         {
             return NotFound(id);
         }
 
-        await activity.RecordAsync(id, StockItemActivityLog.Deleted, Ownership.OwnerOf(caller), cancellationToken);
+        await activity.RecordAsync(id, Change.Deleted, Ownership.OwnerOf(caller), cancellationToken);
         return TypedResults.NoContent();
     }
 
