@@ -4,8 +4,9 @@
 set -euo pipefail
 
 # podman (with catatonit, its pods' init) runs the rendered Kubernetes pod spec with kube play (KubernetesPodTests).
+# busybox-static stands in for macOS's non-GNU tools when the script specs run a second time (ScriptTools).
 packages=(postgresql redis-server prometheus shellcheck yamllint jq openssl make debootstrap util-linux wrk curl python3 age nodejs
-  podman catatonit)
+  podman catatonit busybox-static)
 
 # npm fetches the admin UIs' stand-ins from the npm registry (tests/images); the machine's own Node.js may provide it.
 command -v npm >/dev/null || packages+=(npm)

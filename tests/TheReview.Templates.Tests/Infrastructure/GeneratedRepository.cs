@@ -133,6 +133,10 @@ public sealed partial class GeneratedRepository(string directory, Scenario scena
     public Task<CommandResult> RunAsync(string program, params string[] arguments) =>
         Shell.RunAsync(program, arguments, directory, timeout: TimeSpan.FromMinutes(2));
 
+    /// <summary>Runs a program in the repository's folder with these environment variables (such as <see cref="ScriptTools"/>' PATH).</summary>
+    public Task<CommandResult> RunAsync(IReadOnlyDictionary<string, string?> environment, string program, params string[] arguments) =>
+        Shell.RunAsync(program, arguments, directory, environment, TimeSpan.FromMinutes(2));
+
     private static string SolutionOf(string directory) =>
         System.IO.Directory.GetFiles(directory, "*.slnx").Single();
 

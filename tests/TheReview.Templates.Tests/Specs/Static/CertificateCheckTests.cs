@@ -9,17 +9,18 @@ namespace TheReview.Templates.Tests.Specs.Static;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class CertificateCheckTests(TemplateHive hive)
 {
-    [Fact]
-    public async Task Make_prod_deploy_stops_on_a_self_signed_certificate_before_any_docker_command()
+    [Theory]
+    [MemberData(nameof(ScriptTools.Both), MemberType = typeof(ScriptTools))]
+    public async Task Make_prod_deploy_stops_on_a_self_signed_certificate_before_any_docker_command(string tools)
     {
-        var repository = await PreparedCopyAsync();
+        var repository = await PreparedCopyAsync(tools);
         var standIn = PackPaths.NewTempDirectory("docker-stand-in");
         var docker = Path.Combine(standIn, "docker");
         await File.WriteAllTextAsync(docker, $"#!/bin/sh\necho \"$*\" >> \"{standIn}/calls\"\nexit 1\n", TestContext.Current.CancellationToken);
         File.SetUnixFileMode(docker, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
         var deploy = await Shell.RunAsync(Tools.Make, ["prod-deploy"], repository.Directory,
-            new Dictionary<string, string?> { ["PATH"] = $"{standIn}:{Environment.GetEnvironmentVariable("PATH")}" });
+            await ScriptTools.EnvironmentAsync(tools, new Dictionary<string, string?> { ["PATH"] = $"{standIn}:{Environment.GetEnvironmentVariable("PATH")}" }));
 
         Assert.NotEqual(0, deploy.ExitCode);
         Assert.Contains("secrets/tls.crt is self-signed", deploy.Output, StringComparison.Ordinal);
@@ -27,19 +28,20 @@ public sealed class CertificateCheckTests(TemplateHive hive)
         Assert.False(File.Exists(Path.Combine(standIn, "calls")), "docker was called: " + (File.Exists(Path.Combine(standIn, "calls")) ? File.ReadAllText(Path.Combine(standIn, "calls")) : ""));
     }
 
-    [Fact]
-    public async Task A_certificate_from_a_ca_passes_and_the_self_signed_one_passes_only_when_allowed()
+    [Theory]
+    [MemberData(nameof(ScriptTools.Both), MemberType = typeof(ScriptTools))]
+    public async Task A_certificate_from_a_ca_passes_and_the_self_signed_one_passes_only_when_allowed(string tools)
     {
-        var repository = await PreparedCopyAsync();
+        var repository = await PreparedCopyAsync(tools);
         var check = repository.PathOf("scripts/check-certificate.sh");
 
-        var allowed = await Shell.RunAsync(check, [], repository.Directory, new Dictionary<string, string?> { ["ALLOW_SELF_SIGNED_CERTIFICATE"] = "true" });
+        var allowed = await Shell.RunAsync(check, [], repository.Directory, await ScriptTools.EnvironmentAsync(tools, new Dictionary<string, string?> { ["ALLOW_SELF_SIGNED_CERTIFICATE"] = "true" }));
         var ca = repository.PathOf("ca");
         Directory.CreateDirectory(ca);
         (await Shell.RunAsync(Tools.OpenSsl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Test CA", "-keyout", "ca.key", "-out", "ca.crt"], ca)).EnsureSuccess();
         (await Shell.RunAsync(Tools.OpenSsl, ["req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=orders.example.com", "-keyout", "leaf.key", "-out", "leaf.csr"], ca)).EnsureSuccess();
         (await Shell.RunAsync(Tools.OpenSsl, ["x509", "-req", "-in", "leaf.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2", "-out", repository.PathOf("secrets/tls.crt")], ca)).EnsureSuccess();
-        var issued = await Shell.RunAsync(check, [], repository.Directory);
+        var issued = await Shell.RunAsync(check, [], repository.Directory, await ScriptTools.EnvironmentAsync(tools));
 
         Assert.True(allowed.ExitCode == 0, allowed.Output);
         Assert.True(issued.ExitCode == 0, issued.Output);
@@ -47,11 +49,12 @@ public sealed class CertificateCheckTests(TemplateHive hive)
         Assert.Contains("Test CA", issued.Output, StringComparison.Ordinal);
     }
 
-    private async Task<GeneratedRepository> PreparedCopyAsync()
+    private async Task<GeneratedRepository> PreparedCopyAsync(string tools)
     {
         var copy = (await hive.InstantiateAsync(Scenario.Default)).Copy();
-        (await copy.RunAsync(copy.PathOf("scripts/secrets.sh"))).EnsureSuccess();
-        (await copy.RunAsync(copy.PathOf("scripts/certs.sh"))).EnsureSuccess();
+        var environment = await ScriptTools.EnvironmentAsync(tools);
+        (await copy.RunAsync(environment, copy.PathOf("scripts/secrets.sh"))).EnsureSuccess();
+        (await copy.RunAsync(environment, copy.PathOf("scripts/certs.sh"))).EnsureSuccess();
         await copy.WriteEnvAsync(new Dictionary<string, string> { ["AUTH_AUTHORITY"] = "https://login.example.com/realms/main" });
         return copy;
     }

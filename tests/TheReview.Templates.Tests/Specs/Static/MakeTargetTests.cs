@@ -62,14 +62,17 @@ public sealed class MakeTargetTests(TemplateHive hive)
     }
 
     [Theory]
-    [InlineData("scripts/restore-postgres.sh")]
-    [InlineData("scripts/restore-redis.sh")]
-    [InlineData("scripts/restore-mongo.sh")]
-    public async Task A_restore_from_a_missing_file_fails_before_touching_anything(string script)
+    [InlineData("scripts/restore-postgres.sh", ScriptTools.Gnu)]
+    [InlineData("scripts/restore-redis.sh", ScriptTools.Gnu)]
+    [InlineData("scripts/restore-mongo.sh", ScriptTools.Gnu)]
+    [InlineData("scripts/restore-postgres.sh", ScriptTools.Busybox)]
+    [InlineData("scripts/restore-redis.sh", ScriptTools.Busybox)]
+    [InlineData("scripts/restore-mongo.sh", ScriptTools.Busybox)]
+    public async Task A_restore_from_a_missing_file_fails_before_touching_anything(string script, string tools)
     {
         var repository = await hive.InstantiateAsync(Scenario.Default);
 
-        var result = await repository.RunAsync(repository.PathOf(script), "backups/does-not-exist");
+        var result = await repository.RunAsync(await ScriptTools.EnvironmentAsync(tools), repository.PathOf(script), "backups/does-not-exist");
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("does not exist; nothing was changed", result.Output, StringComparison.Ordinal);

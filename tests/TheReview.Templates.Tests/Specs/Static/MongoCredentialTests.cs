@@ -14,8 +14,9 @@ public sealed class MongoCredentialTests(TemplateHive hive)
 {
     private const string Password = "s3cret-mongo-password";
 
-    [Fact]
-    public async Task Backup_and_restore_give_the_password_in_a_config_file_or_a_variable_never_in_arguments()
+    [Theory]
+    [MemberData(nameof(ScriptTools.Both), MemberType = typeof(ScriptTools))]
+    public async Task Backup_and_restore_give_the_password_in_a_config_file_or_a_variable_never_in_arguments(string tools)
     {
         var repository = (await hive.InstantiateAsync(Scenario.Default)).Copy();
         var bin = PackPaths.NewTempDirectory("mongo-stand-ins");
@@ -37,12 +38,12 @@ public sealed class MongoCredentialTests(TemplateHive hive)
                 """);
         }
 
-        var environment = new Dictionary<string, string?>
+        var environment = await ScriptTools.EnvironmentAsync(tools, new Dictionary<string, string?>
         {
             ["PATH"] = $"{bin}:{Environment.GetEnvironmentVariable("PATH")}",
             ["MONGO_INITDB_ROOT_USERNAME"] = "root",
             ["MONGO_INITDB_ROOT_PASSWORD_FILE"] = Path.Combine(bin, "password"),
-        };
+        });
         var backup = (await Shell.RunAsync(repository.PathOf("scripts/backup-mongo.sh"), [], repository.Directory, environment)).EnsureSuccess().StandardOutput.Trim();
         (await Shell.RunAsync(repository.PathOf("scripts/restore-mongo.sh"), [backup], repository.Directory, environment)).EnsureSuccess();
         var lines = await File.ReadAllLinesAsync(record);
@@ -52,7 +53,7 @@ public sealed class MongoCredentialTests(TemplateHive hive)
         Assert.DoesNotContain(lines, line => line.StartsWith("argv: ", StringComparison.Ordinal) && line.Contains(Password, StringComparison.Ordinal));
         Assert.Equal(2, lines.Count(line => line == $"config: password: \"{Password}\""));
         Assert.Contains($"variable: {Password}", lines);
-        Figures.Report($"mongodump, mongosh, mongorestore: the password in none of their arguments; {string.Join(" | ", lines.Where(l => l.StartsWith("argv", StringComparison.Ordinal)))}");
+        Figures.Report($"{tools}: mongodump, mongosh, mongorestore: the password in none of their arguments; {string.Join(" | ", lines.Where(l => l.StartsWith("argv", StringComparison.Ordinal)))}");
     }
 
     /// <summary>

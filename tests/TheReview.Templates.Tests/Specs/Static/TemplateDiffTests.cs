@@ -4,8 +4,9 @@ namespace TheReview.Templates.Tests.Specs.Static;
 [Tier(Tier.Static)]
 public sealed class TemplateDiffTests
 {
-    [Fact]
-    public async Task Template_diff_shows_exactly_the_changes_of_the_newer_template()
+    [Theory]
+    [MemberData(nameof(ScriptTools.Both), MemberType = typeof(ScriptTools))]
+    public async Task Template_diff_shows_exactly_the_changes_of_the_newer_template(string tools)
     {
         var old = OlderTemplate(out var removedLine);
         var oldHive = PackPaths.NewTempDirectory("old-hive");
@@ -20,7 +21,7 @@ public sealed class TemplateDiffTests
         (await Shell.DotNetAsync(["new", "install", PackPaths.TemplateDirectory, "--debug:custom-hive", newHive])).EnsureSuccess();
 
         var diff = (await Shell.RunAsync(Path.Combine(repository, "scripts", "template.sh"), ["diff"], repository,
-            new Dictionary<string, string?> { ["THEREVIEW_TEMPLATE_HIVE"] = newHive })).EnsureSuccess().StandardOutput;
+            await ScriptTools.EnvironmentAsync(tools, new Dictionary<string, string?> { ["THEREVIEW_TEMPLATE_HIVE"] = newHive }))).EnsureSuccess().StandardOutput;
 
         Assert.Contains($"# template-diff: 0.0.1 (recorded) -> {TemplateManifest.PackVersion} (installed)", diff, StringComparison.Ordinal);
         Assert.Contains("# 2 file(s) differ", diff, StringComparison.Ordinal);
