@@ -1,6 +1,9 @@
 namespace TheReview.Templates.Tests.Specs.Static;
 
-/// <summary>The benchmark measures; it never half-runs: what it needs is checked before it starts anything.</summary>
+/// <summary>
+/// The benchmark measures; it never half-runs: what it needs is checked before it starts anything. Its figures are
+/// written as sentences (<c>figure KEY "LABEL" in UNIT was ... aim ... of VALUES</c>), each under its section.
+/// </summary>
 [Tier(Tier.Static)]
 public sealed class BenchmarkPreflightTests
 {
@@ -21,5 +24,27 @@ public sealed class BenchmarkPreflightTests
         }
 
         Assert.DoesNotContain("[bench", run.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_figure_records_its_section_median_and_aim_and_a_misspelt_word_stops_the_run()
+    {
+        var figures = Path.Combine(PackPaths.NewTempDirectory("bench-figures"), "figures.jsonl");
+        var helpers = $"figures={figures}; log() {{ :; }}; eval \"$(sed -n '/^section() {{/,/^current_section=setup/p' bench/run)\"; section throughput; ";
+
+        (await Shell.RunAsync("bash", ["-euo", "pipefail", "-c", helpers + "figure p99 'p99, direct' in ms was '50 ms' aim '<= 20 ms' le 20 of 30 10 12; printf '4\\n5\\n' | figure ratio 'Ratio' in x; figure rps 'Requests/s' in req/s aim '>= 100' ge 100 of 90 95 99"],
+            PackPaths.Root)).EnsureSuccess();
+        var misspelt = await Shell.RunAsync("bash", ["-euo", "pipefail", "-c", helpers + "figure p50 'p50' in ms goal 20 of 1"], PackPaths.Root);
+
+        var rows = (await File.ReadAllLinesAsync(figures, TestContext.Current.CancellationToken)).Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement).ToList();
+        Assert.Equal(["throughput", "throughput", "throughput"], rows.Select(row => row.GetProperty("section").GetString()));
+        Assert.Equal(12, rows[0].GetProperty("median").GetDouble());
+        Assert.Equal("50 ms", rows[0].GetProperty("reference").GetString());
+        Assert.True(rows[0].GetProperty("met").GetBoolean(), "a median of 12 ms meets an aim of 20 ms or less");
+        Assert.Equal(4.5, rows[1].GetProperty("median").GetDouble());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, rows[1].GetProperty("met").ValueKind);
+        Assert.False(rows[2].GetProperty("met").GetBoolean(), "a median of 95 misses an aim of at least 100");
+        Assert.Equal(2, misspelt.ExitCode);
+        Assert.Contains("figure p50: unknown word 'goal'", misspelt.StandardError, StringComparison.Ordinal);
     }
 }
