@@ -6,7 +6,7 @@ namespace TheReview.Templates.Tests.Infrastructure;
 /// <summary>A repository written by the template, and the mechanics every spec needs on it: read, build, test, run.</summary>
 public sealed partial class GeneratedRepository(string directory, Scenario scenario, string newOutput = "")
 {
-    private static readonly string[] BuildOutput = ["bin", "obj", "TestResults"];
+    private static readonly string[] BuildOutput = ["bin", "obj", "TestResults", "node_modules"];
 
     /// <summary>The datastores .ci/run provides as servers; their tests must run, never skip.</summary>
     private static readonly string[] ServerDatastores = ["postgres", "redis"];
@@ -22,7 +22,7 @@ public sealed partial class GeneratedRepository(string directory, Scenario scena
 
     public string SolutionFile => SolutionOf(directory);
 
-    /// <summary>Every file the template wrote, as relative paths with forward slashes; build output excluded.</summary>
+    /// <summary>Every file the template wrote, as relative paths with forward slashes; build output and installed npm packages excluded.</summary>
     public IReadOnlyList<string> Files =>
         [.. System.IO.Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
             .Select(path => Path.GetRelativePath(directory, path).Replace('\\', '/'))

@@ -73,7 +73,7 @@ internal static class AuthExtensions
                 };
             });
 
-        builder.Services.Configure<OpenApiOptions>("v1", openApi => openApi.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
+        builder.Services.Configure<OpenApiOptions>("v1", openApi => openApi.AddDocumentTransformer<BearerSecuritySchemeTransformer>().AddOperationTransformer<BearerSecuritySchemeTransformer>());
 
         builder.Services.AddAuthorization();
         builder.Services.AddOptions<AuthorizationOptions>().Configure<IOptions<AuthOptions>>((authorization, auth) =>

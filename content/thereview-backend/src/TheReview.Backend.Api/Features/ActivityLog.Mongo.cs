@@ -103,5 +103,8 @@ internal static class ActivityLogExtensions
     /// <summary><c>GET {group}/{id}/activity</c>: a record's changes, oldest first.</summary>
     public static RouteHandlerBuilder MapActivity<TRecord>(this RouteGroupBuilder group, string endpointName) =>
         group.MapGet("/{id}/activity", async Task<Ok<IReadOnlyList<ActivityEntry>>> (Guid id, ActivityLog<TRecord> activity, CancellationToken cancellationToken) =>
-            TypedResults.Ok(await activity.ListAsync(id, cancellationToken))).WithName(endpointName);
+            TypedResults.Ok(await activity.ListAsync(id, cancellationToken)))
+            .WithName(endpointName)
+            .WithSummary("Lists a record's changes, oldest first.")
+            .WithDescription("What happened to the record with this id, who did it and when; empty when nothing is recorded.");
 }

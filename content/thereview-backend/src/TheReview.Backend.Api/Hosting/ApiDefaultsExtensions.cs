@@ -15,7 +15,7 @@ internal static partial class ApiDefaultsExtensions
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = problem =>
             problem.ProblemDetails.Extensions["traceId"] = CorrelationIdMiddleware.IdOf(problem.HttpContext));
         builder.Services.AddValidation();
-        builder.Services.AddOpenApi();
+        builder.AddApiDocument();
         builder.Services.ConfigureHttpJsonOptions(options =>
         {
             // A field the API does not know is a client mistake, not something to ignore silently.

@@ -123,7 +123,7 @@ public sealed class AuthTests(ServiceFixture service) : IClassFixture<ServiceFix
     }
 
     [Fact]
-    public async Task The_openapi_document_declares_the_bearer_scheme_for_every_operation()
+    public async Task The_openapi_document_declares_the_bearer_scheme_and_what_each_operation_needs()
     {
         using var client = ClientWith(null);
 
@@ -132,7 +132,13 @@ public sealed class AuthTests(ServiceFixture service) : IClassFixture<ServiceFix
         var scheme = document.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
         Assert.Equal("http", scheme.GetProperty("type").GetString());
         Assert.Equal("bearer", scheme.GetProperty("scheme").GetString());
-        Assert.Contains(document.RootElement.GetProperty("security").EnumerateArray(), requirement => requirement.TryGetProperty("Bearer", out _));
+        var operations = document.RootElement.GetProperty("paths").EnumerateObject().SelectMany(path => path.Value.EnumerateObject()).ToList();
+        Assert.All(operations, operation =>
+        {
+            var bearer = Assert.Single(operation.Value.GetProperty("security").EnumerateArray()).GetProperty("Bearer");
+            Assert.Equal(operation.Name == "get" ? [] : ["api:write"], bearer.EnumerateArray().Select(scope => scope.GetString()));
+            Assert.True(operation.Value.GetProperty("responses").TryGetProperty("401", out _), $"{operation.Name}: no 401 answer");
+        });
     }
 
     [Theory]

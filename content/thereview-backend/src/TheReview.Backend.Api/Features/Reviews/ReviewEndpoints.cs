@@ -12,14 +12,16 @@ namespace TheReview.Backend.Api.Features.Reviews;
 /// </summary>
 internal static partial class ReviewEndpoints
 {
+    public static readonly ApiTag Tag = new("Reviews", "Reviews: create, read, update, delete and list them; the caller who made one owns it.");
+
     public static IEndpointRouteBuilder MapReviews(this IEndpointRouteBuilder endpoints)
     {
-        var reviews = endpoints.MapGroup("/api/reviews").WithTags("Reviews");
+        var reviews = endpoints.MapGroup("/api/reviews").WithTags(Tag.Name);
         reviews.MapGet("/", ListAsync).WithName("ListReviews");
-        reviews.MapGet("/{id}", GetAsync).WithName("GetReview");
+        reviews.MapGet("/{id}", GetAsync).WithName("GetReview").ProducesProblem(StatusCodes.Status404NotFound);
         reviews.MapPost("/", CreateAsync).WithName("CreateReview");
-        reviews.MapPut("/{id}", UpdateAsync).WithName("UpdateReview");
-        reviews.MapDelete("/{id}", DeleteAsync).WithName("DeleteReview");
+        reviews.MapPut("/{id}", UpdateAsync).WithName("UpdateReview").ProducesProblem(StatusCodes.Status404NotFound);
+        reviews.MapDelete("/{id}", DeleteAsync).WithName("DeleteReview").ProducesProblem(StatusCodes.Status404NotFound);
         MapActivity(reviews);
         AddCache(reviews);
         return endpoints;
@@ -30,7 +32,13 @@ internal static partial class ReviewEndpoints
 
     static partial void AddCache(RouteGroupBuilder reviews);
 
-    private static async Task<Ok<ReviewPage>> ListAsync(
+    /// <summary>Lists reviews, newest first.</summary>
+    /// <remarks>One page of them: skip and take choose which; total counts them all.</remarks>
+    /// <param name="db">The database.</param>
+    /// <param name="skip">How many reviews to skip.</param>
+    /// <param name="take">How many reviews to return, at most 100.</param>
+    /// <param name="cancellationToken">Ends the request.</param>
+    internal static async Task<Ok<ReviewPage>> ListAsync(
         AppDbContext db,
         [Range(0, int.MaxValue)] int skip = 0,
         [Range(1, ReviewLimits.MaxPageSize)] int take = 20,
@@ -46,14 +54,29 @@ internal static partial class ReviewEndpoints
         return TypedResults.Ok(new ReviewPage(page, skip, take, total));
     }
 
-    private static async Task<Results<Ok<ReviewResponse>, ProblemHttpResult>> GetAsync(
+    /// <summary>Reads one review.</summary>
+    /// <remarks>The review with this id, or 404 when there is none.</remarks>
+    /// <param name="id">The review's id.</param>
+    /// <param name="db">The database.</param>
+    /// <param name="cancellationToken">Ends the request.</param>
+    internal static async Task<Results<Ok<ReviewResponse>, ProblemHttpResult>> GetAsync(
         Guid id, AppDbContext db, CancellationToken cancellationToken)
     {
         var review = await db.Set<Review>().AsNoTracking().FirstOrDefaultAsync(review => review.Id == id, cancellationToken);
         return review is null ? NotFound(id) : TypedResults.Ok(ReviewResponse.From(review));
     }
 
-    private static async Task<Created<ReviewResponse>> CreateAsync(
+    /// <summary>Creates a review.</summary>
+    /// <remarks>The caller becomes its owner; the Location header gives its path.</remarks>
+    /// <param name="request">The new review's fields.</param>
+    /// <param name="caller">Who asks.</param>
+    /// <param name="http">The request.</param>
+    /// <param name="links">Paths of endpoints.</param>
+    /// <param name="db">The database.</param>
+    /// <param name="activity">The activity log.</param>
+    /// <param name="clock">The time.</param>
+    /// <param name="cancellationToken">Ends the request.</param>
+    internal static async Task<Created<ReviewResponse>> CreateAsync(
         ReviewRequest request, ClaimsPrincipal caller, HttpContext http, LinkGenerator links, AppDbContext db,
         ActivityLog<Review> activity, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -66,7 +89,17 @@ internal static partial class ReviewEndpoints
         return TypedResults.Created(links.GetPathByName(http, "GetReview", new { id = review.Id }), ReviewResponse.From(review));
     }
 
-    private static async Task<Results<Ok<ReviewResponse>, ProblemHttpResult>> UpdateAsync(
+    /// <summary>Replaces a review's fields.</summary>
+    /// <remarks>Only its owner, or an administrator, may (403 for anyone else); 404 when there is no such review.</remarks>
+    /// <param name="id">The review's id.</param>
+    /// <param name="request">The review's new fields.</param>
+    /// <param name="caller">Who asks.</param>
+    /// <param name="authorization">Who may change what.</param>
+    /// <param name="db">The database.</param>
+    /// <param name="activity">The activity log.</param>
+    /// <param name="clock">The time.</param>
+    /// <param name="cancellationToken">Ends the request.</param>
+    internal static async Task<Results<Ok<ReviewResponse>, ProblemHttpResult>> UpdateAsync(
         Guid id, ReviewRequest request, ClaimsPrincipal caller, IAuthorizationService authorization, AppDbContext db,
         ActivityLog<Review> activity, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -87,7 +120,15 @@ internal static partial class ReviewEndpoints
         return TypedResults.Ok(ReviewResponse.From(review));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+    /// <summary>Deletes a review.</summary>
+    /// <remarks>Only its owner, or an administrator, may (403 for anyone else); 404 when there is no such review.</remarks>
+    /// <param name="id">The review's id.</param>
+    /// <param name="caller">Who asks.</param>
+    /// <param name="authorization">Who may change what.</param>
+    /// <param name="db">The database.</param>
+    /// <param name="activity">The activity log.</param>
+    /// <param name="cancellationToken">Ends the request.</param>
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
         Guid id, ClaimsPrincipal caller, IAuthorizationService authorization, AppDbContext db, ActivityLog<Review> activity,
         CancellationToken cancellationToken)
     {

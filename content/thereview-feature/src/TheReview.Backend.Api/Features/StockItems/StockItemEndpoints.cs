@@ -12,25 +12,33 @@ namespace TheReview.Backend.Api.Features.StockItems;
 /// </summary>
 internal static partial class StockItemEndpoints
 {
+    public static readonly ApiTag Tag = new("StockItems", "Stock items: create, read, update, delete and list them; the caller who made one owns it.");
+
     public static IEndpointRouteBuilder MapStockItems(this IEndpointRouteBuilder endpoints)
     {
-        var stockItems = endpoints.MapGroup("/api/stock-items").WithTags("StockItems");
+        var stockItems = endpoints.MapGroup("/api/stock-items").WithTags(Tag.Name);
         stockItems.MapGet("/", ListAsync).WithName("ListStockItems");
-        stockItems.MapGet("/{id}", GetAsync).WithName("GetStockItem");
+        stockItems.MapGet("/{id}", GetAsync).WithName("GetStockItem").ProducesProblem(StatusCodes.Status404NotFound);
         stockItems.MapPost("/", CreateAsync).WithName("CreateStockItem");
-        stockItems.MapPut("/{id}", UpdateAsync).WithName("UpdateStockItem");
-        stockItems.MapDelete("/{id}", DeleteAsync).WithName("DeleteStockItem");
+        stockItems.MapPut("/{id}", UpdateAsync).WithName("UpdateStockItem").ProducesProblem(StatusCodes.Status404NotFound);
+        stockItems.MapDelete("/{id}", DeleteAsync).WithName("DeleteStockItem").ProducesProblem(StatusCodes.Status404NotFound);
         MapActivity(stockItems);
         AddCache(stockItems);
         return endpoints;
     }
 
-    // What the datastores add, where the service has them: StockItemEndpoints.Mongo.cs and StockItemEndpoints.Redis.cs.
+    // What the datastores add, where the service has them: ReviewEndpoints.Mongo.cs and ReviewEndpoints.Redis.cs.
     static partial void MapActivity(RouteGroupBuilder stockItems);
 
     static partial void AddCache(RouteGroupBuilder stockItems);
 
-    private static async Task<Ok<StockItemPage>> ListAsync(
+    /// <summary>Lists stock items, newest first.</summary>
+    /// <remarks>One page of them: skip and take choose which; total counts them all.</remarks>
+    /// <param name="db">The database.</param>
+    /// <param name="skip">How many stock items to skip.</param>
+    /// <param name="take">How many stock items to return, at most 100.</param>
+    /// <param name="cancellationToken">Ends the request.</param>
+    internal static async Task<Ok<StockItemPage>> ListAsync(
         AppDbContext db,
         [Range(0, int.MaxValue)] int skip = 0,
         [Range(1, StockItemLimits.MaxPageSize)] int take = 20,
@@ -46,14 +54,29 @@ internal static partial class StockItemEndpoints
         return TypedResults.Ok(new StockItemPage(page, skip, take, total));
     }
 
-    private static async Task<Results<Ok<StockItemResponse>, ProblemHttpResult>> GetAsync(
+    /// <summary>Reads one stock item.</summary>
+    /// <remarks>The stock item with this id, or 404 when there is none.</remarks>
+    /// <param name="id">The stock item's id.</param>
+    /// <param name="db">The database.</param>
+    /// <param name="cancellationToken">Ends the request.</param>
+    internal static async Task<Results<Ok<StockItemResponse>, ProblemHttpResult>> GetAsync(
         Guid id, AppDbContext db, CancellationToken cancellationToken)
     {
         var stockItem = await db.Set<StockItem>().AsNoTracking().FirstOrDefaultAsync(stockItem => stockItem.Id == id, cancellationToken);
         return stockItem is null ? NotFound(id) : TypedResults.Ok(StockItemResponse.From(stockItem));
     }
 
-    private static async Task<Created<StockItemResponse>> CreateAsync(
+    /// <summary>Creates a stock item.</summary>
+    /// <remarks>The caller becomes its owner; the Location header gives its path.</remarks>
+    /// <param name="request">The new stock item's fields.</param>
+    /// <param name="caller">Who asks.</param>
+    /// <param name="http">The request.</param>
+    /// <param name="links">Paths of endpoints.</param>
+    /// <param name="db">The database.</param>
+    /// <param name="activity">The activity log.</param>
+    /// <param name="clock">The time.</param>
+    /// <param name="cancellationToken">Ends the request.</param>
+    internal static async Task<Created<StockItemResponse>> CreateAsync(
         StockItemRequest request, ClaimsPrincipal caller, HttpContext http, LinkGenerator links, AppDbContext db,
         ActivityLog<StockItem> activity, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -66,7 +89,17 @@ internal static partial class StockItemEndpoints
         return TypedResults.Created(links.GetPathByName(http, "GetStockItem", new { id = stockItem.Id }), StockItemResponse.From(stockItem));
     }
 
-    private static async Task<Results<Ok<StockItemResponse>, ProblemHttpResult>> UpdateAsync(
+    /// <summary>Replaces a stock item's fields.</summary>
+    /// <remarks>Only its owner, or an administrator, may (403 for anyone else); 404 when there is no such stock item.</remarks>
+    /// <param name="id">The stock item's id.</param>
+    /// <param name="request">The stock item's new fields.</param>
+    /// <param name="caller">Who asks.</param>
+    /// <param name="authorization">Who may change what.</param>
+    /// <param name="db">The database.</param>
+    /// <param name="activity">The activity log.</param>
+    /// <param name="clock">The time.</param>
+    /// <param name="cancellationToken">Ends the request.</param>
+    internal static async Task<Results<Ok<StockItemResponse>, ProblemHttpResult>> UpdateAsync(
         Guid id, StockItemRequest request, ClaimsPrincipal caller, IAuthorizationService authorization, AppDbContext db,
         ActivityLog<StockItem> activity, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -87,7 +120,15 @@ internal static partial class StockItemEndpoints
         return TypedResults.Ok(StockItemResponse.From(stockItem));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+    /// <summary>Deletes a stock item.</summary>
+    /// <remarks>Only its owner, or an administrator, may (403 for anyone else); 404 when there is no such stock item.</remarks>
+    /// <param name="id">The stock item's id.</param>
+    /// <param name="caller">Who asks.</param>
+    /// <param name="authorization">Who may change what.</param>
+    /// <param name="db">The database.</param>
+    /// <param name="activity">The activity log.</param>
+    /// <param name="cancellationToken">Ends the request.</param>
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
         Guid id, ClaimsPrincipal caller, IAuthorizationService authorization, AppDbContext db, ActivityLog<StockItem> activity,
         CancellationToken cancellationToken)
     {

@@ -1,0 +1,133 @@
+using System.Text.Json.Nodes;
+
+namespace TheReview.Templates.Tests.Specs.Build;
+
+/// <summary>
+/// The generated API's OpenAPI document is a contract clients can trust: every operation has a summary and a
+/// description, and lists each answer it can give (validation and other ProblemDetails, 429 and 503 with
+/// Retry-After, the default 500; 401 and 403 with authentication), its security stated either way. <c>make openapi</c>
+/// writes it at build time; it is the document the running service serves, and <c>make openapi-lint</c> finds no
+/// error and no warning in it with Redocly's recommended rules or Spectral's <c>spectral:oas</c>, in every cell.
+/// </summary>
+[Collection(SerialBuilds.Name)]
+[Tier(Tier.Build)]
+public sealed class ApiContractTests(TemplateHive hive)
+{
+    /// <summary>Every matrix cell, and the sample without authentication and without MongoDB, which no cell has.</summary>
+    public static TheoryData<string> Services => [.. PairwiseMatrix.Cells.Select(cell => cell.Id), Scenario.NoAuth.Id, Scenario.PostgresOnly.Id];
+
+    [Theory]
+    [MemberData(nameof(Services))]
+    public async Task The_document_is_complete_served_as_built_and_passes_both_linters(string cell)
+    {
+        var repository = await hive.InstantiateAsync(PairwiseMatrix.Cells.SingleOrDefault(c => c.Id == cell) ?? Scenario.ById(cell));
+        (await repository.BuildAsync()).EnsureSuccess();
+
+        await LinkInstalledLintersAsync(repository);
+        var written = (await repository.RunAsync(Tools.Make, "openapi")).EnsureSuccess();
+        var lint = (await repository.RunAsync(Tools.Make, "openapi-lint")).EnsureSuccess();
+        var document = JsonNode.Parse(repository.Read("openapi/v1.json"))!;
+
+        var anonymous = repository.Scenario.ValueOf(TemplateOption.ByLongName("auth")) == "none";
+        var incomplete = Operations(document).SelectMany(operation => Gaps(operation.Name, operation.Node, anonymous)).ToList();
+        Assert.True(incomplete.Count == 0, string.Join('\n', incomplete));
+        Assert.Contains("Redocly (recommended): 0 errors, 0 warnings", lint.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Spectral (spectral:oas): 0 problems", lint.StandardOutput, StringComparison.Ordinal);
+        await using var api = await ApiProcess.StartAsync(repository.ApiAssembly, new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["Postgres__MigrateOnStartup"] = "false",
+        });
+        var served = JsonNode.Parse(await api.Client.GetStringAsync("/openapi/v1.json", TestContext.Current.CancellationToken))!;
+        Assert.True(JsonNode.DeepEquals(document, served), "the served document differs from the one the build wrote");
+        Figures.Report($"{cell}: {written.StandardOutput.Trim()}; {string.Join("; ", lint.StandardOutput.Split('\n').Where(line => line.StartsWith("openapi-lint:", StringComparison.Ordinal)))}; served = built");
+    }
+
+    [Fact]
+    public async Task An_endpoint_added_without_its_documentation_fails_the_lint_with_the_rules_message()
+    {
+        var repository = (await hive.InstantiateAsync(Scenario.Default)).Copy();
+        await File.WriteAllTextAsync(repository.PathOf("src/Orders.Api/Features/Undocumented.cs"), """
+            namespace Orders.Api.Features;
+
+            internal sealed class UndocumentedFeature : IFeature
+            {
+                public void AddServices(WebApplicationBuilder builder)
+                {
+                }
+
+                public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapGet("/api/undocumented", () => "no summary, no description");
+            }
+            """, TestContext.Current.CancellationToken);
+
+        (await repository.RunAsync(Tools.Make, "openapi")).EnsureSuccess();
+        var lint = await repository.RunAsync(Tools.Make, "openapi-lint");
+
+        Assert.True(lint.ExitCode != 0, lint.Output);
+        Assert.True(lint.StandardOutput.Contains("redocly error operation-summary", StringComparison.Ordinal), lint.Output);
+        Assert.Contains("redocly error operation-summary: Operation object should contain `summary` field.", lint.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("operation-description", lint.Output, StringComparison.Ordinal);
+        Assert.Contains("breaks the rules above", lint.StandardError, StringComparison.Ordinal);
+        Figures.Report(string.Join(" | ", lint.Output.Split('\n').Where(line => line.Contains("undocumented", StringComparison.Ordinal) || line.StartsWith("openapi-lint:", StringComparison.Ordinal)).Take(6)));
+    }
+
+    // The linters, installed once by npm ci from tools/openapi's lockfile, for every cell (installing them takes
+    // longer than linting); make openapi-lint then finds them in place. The undocumented-endpoint spec installs its own.
+    private static readonly Lazy<Task<string>> InstalledLinters = new(async () =>
+    {
+        var tools = PackPaths.NewTempDirectory("openapi-linters");
+        foreach (var file in new[] { "package.json", "package-lock.json" })
+        {
+            File.Copy(Path.Combine(PackPaths.TemplateDirectory, "tools", "openapi", file), Path.Combine(tools, file));
+        }
+
+        (await Shell.RunAsync("npm", ["ci", "--no-audit", "--no-fund"], tools, timeout: TimeSpan.FromMinutes(5))).EnsureSuccess();
+        return Path.Combine(tools, "node_modules");
+    });
+
+    private static async Task LinkInstalledLintersAsync(GeneratedRepository repository)
+    {
+        var link = repository.PathOf("tools/openapi/node_modules");
+        var installed = await InstalledLinters.Value;
+        if (!Directory.Exists(link))
+        {
+            Directory.CreateSymbolicLink(link, installed);
+        }
+
+        // Newer than the repository's lockfile, so the script does not install them again.
+        Directory.SetLastWriteTimeUtc(installed, DateTime.UtcNow);
+    }
+
+    private static IEnumerable<(string Name, JsonNode Node)> Operations(JsonNode document) =>
+        from path in document["paths"]!.AsObject()
+        from operation in path.Value!.AsObject()
+        select ($"{operation.Key.ToUpperInvariant()} {path.Key}", operation.Value!);
+
+    /// <summary>What an operation's entry lacks; <paramref name="anonymous"/> for a service without authentication.</summary>
+    private static IEnumerable<string> Gaps(string name, JsonNode operation, bool anonymous)
+    {
+        var responses = operation["responses"]!.AsObject();
+        var write = !name.StartsWith("GET", StringComparison.Ordinal);
+        string[] always = ["429", "503", "default"];
+        string[] required = [.. always, .. anonymous ? [] : write ? new[] { "401", "403" } : ["401"]];
+        foreach (var status in required.Where(status => !responses.ContainsKey(status)))
+        {
+            yield return $"{name}: no {status} answer";
+        }
+
+        foreach (var status in new[] { "429", "503" }.Where(status => responses[status]?["headers"]?["Retry-After"] is null))
+        {
+            yield return $"{name}: {status} without its Retry-After header";
+        }
+
+        if (string.IsNullOrWhiteSpace(operation["summary"]?.GetValue<string>()) || string.IsNullOrWhiteSpace(operation["description"]?.GetValue<string>()))
+        {
+            yield return $"{name}: no summary or description";
+        }
+
+        if (operation["security"] is not JsonArray security || security.Count == 0 != anonymous)
+        {
+            yield return $"{name}: security {operation["security"]?.ToJsonString() ?? "missing"}";
+        }
+    }
+}
