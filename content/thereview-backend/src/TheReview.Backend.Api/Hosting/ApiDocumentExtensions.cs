@@ -8,7 +8,8 @@ namespace TheReview.Backend.Api.Hosting;
 /// The OpenAPI document as a contract that clients can trust: every operation lists each answer it can give (the
 /// success, validation and other ProblemDetails, 429 and 503 with Retry-After, the default 500), its summary and
 /// description come from the handlers' XML comments, and <c>info</c>, tags and servers are set, not left to chance.
-/// The document is generated once and served as is; <c>make openapi</c> writes it to <c>openapi/v1.json</c>.
+/// The same code writes it at build time (<c>make openapi</c>, to <c>openapi/v1.json</c>) and serves it at
+/// <c>/openapi/v1.json</c>; no API request pays for it.
 /// </summary>
 internal static class ApiDocumentExtensions
 {
