@@ -61,6 +61,18 @@ public sealed class MakeTargetTests(TemplateHive hive)
         Assert.DoesNotContain("docker service", result.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Make_openapi_lint_before_make_openapi_says_to_run_it_first_and_installs_nothing()
+    {
+        var repository = await hive.InstantiateAsync(Scenario.Default);
+
+        var result = await repository.RunAsync(Tools.Make, "openapi-lint");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("error: no openapi/v1.json yet: run make openapi first", result.StandardError, StringComparison.Ordinal);
+        Assert.False(repository.Exists("tools/openapi/node_modules"), "the linters were installed before the missing document was noticed");
+    }
+
     [Theory]
     [InlineData("scripts/restore-postgres.sh", ScriptTools.Gnu)]
     [InlineData("scripts/restore-redis.sh", ScriptTools.Gnu)]
