@@ -60,13 +60,37 @@ public sealed partial class TracingTests(ServiceFixture service) : IClassFixture
         Assert.Equal(20, spans.Snapshot().Count(IsThisTestsRequest));
     }
 
-    private WebApplicationFactory<Program> Traced(Spans spans, Action<IWebHostBuilder>? configure = null) =>
-        service.WithWebHostBuilder(web =>
+    private TracedApi Traced(Spans spans, Action<IWebHostBuilder>? configure = null)
+    {
+        var probe = new ActivitySource($"TracingTests.{Guid.NewGuid():N}");
+        var api = service.WithWebHostBuilder(web =>
         {
             web.UseSetting(TracingExtensions.EndpointVariable, "http://127.0.0.1:9")
-                .ConfigureTestServices(services => services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)));
+                .ConfigureTestServices(services => services.ConfigureOpenTelemetryTracerProvider(tracing =>
+                    tracing.AddInMemoryExporter(spans).AddSource(probe.Name)));
             configure?.Invoke(web);
         });
+        return new TracedApi(api, probe);
+    }
+
+    /// <summary>
+    /// A host with tracing. Its tracer provider samples for every host of the process while it lives, and a
+    /// minimal-hosting app is disposed on its own thread after the factory's disposal returns: an always_on
+    /// provider was seen recording the next test's unsampled requests. Disposal waits until the provider has
+    /// stopped listening, told by a source that only it listens to.
+    /// </summary>
+    private sealed class TracedApi(WebApplicationFactory<Program> api, ActivitySource probe) : IAsyncDisposable
+    {
+        public HttpClient CreateClient() => api.CreateClient();
+
+        public async ValueTask DisposeAsync()
+        {
+            await api.DisposeAsync();
+            await WaitUntilAsync(() => !probe.HasListeners(), TimeSpan.FromSeconds(10));
+            Assert.False(probe.HasListeners(), "The traced host's tracer provider was still listening 10 s after its disposal.");
+            probe.Dispose();
+        }
+    }
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
     {
