@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The API's contract, its OpenAPI document:
-#   scripts/openapi.sh write   generate it from the code at build time into openapi/v1.json
+#   scripts/openapi.sh write   generate it from the code at build time into openapi/v1.json, which is checked in
+#   scripts/openapi.sh check   fail when openapi/v1.json is not what the code generates (CI: a contract change
+#                              always shows in review)
 #   scripts/openapi.sh lint    lint openapi/v1.json with Redocly (recommended) and Spectral (spectral:oas), the
 #                              versions pinned in tools/openapi; any error or warning fails
 set -euo pipefail
@@ -14,15 +16,30 @@ die() {
 document=openapi/v1.json
 project=src/TheReview.Backend.Api/TheReview.Backend.Api.csproj
 
-write() {
-  # The build runs the API without serving (Microsoft.Extensions.ApiDescription.Server) and asks it for the
-  # document; Development settings need no secret, and no database is touched.
+# Generates the document from the code into the folder $1: the build runs the API without serving
+# (Microsoft.Extensions.ApiDescription.Server) and asks it for the document; Development settings need no secret,
+# and no database is touched.
+generate() {
   rm -f src/TheReview.Backend.Api/obj/*.OpenApiFiles.cache
   ASPNETCORE_ENVIRONMENT=Development Postgres__MigrateOnStartup=false \
-    dotnet build "$project" -p:OpenApiGenerateDocuments=true >"$work/build.log" 2>&1 ||
-    { sed 's/^/  /' "$work/build.log" >&2; die "the build could not write $document (above)"; }
-  [ -s "$document" ] || die "the build wrote no $document"
+    dotnet build "$project" -p:OpenApiGenerateDocuments=true -p:OpenApiDocumentsDirectory="$1" >"$work/build.log" 2>&1 ||
+    { sed 's/^/  /' "$work/build.log" >&2; die "the build could not generate the OpenAPI document (above)"; }
+  [ -s "$1/v1.json" ] || die "the build generated no OpenAPI document"
+}
+
+write() {
+  generate "$PWD/openapi"
   echo "openapi: wrote $document ($(jq '[.paths[] | keys[]] | length' "$document") operations)"
+}
+
+check() {
+  [ -f "$document" ] || die "no $document: run make openapi and commit it"
+  generate "$work/generated"
+  if ! diff -u --label "$document (checked in)" --label "$document (from the code)" "$document" "$work/generated/v1.json" >"$work/diff.txt"; then
+    head -n 60 "$work/diff.txt" | sed 's/^/  /' >&2
+    die "$document is not the document the code generates (above): run make openapi and commit it"
+  fi
+  echo "openapi-check: $document is the document the code generates"
 }
 
 lint() {
@@ -54,6 +71,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 case "${1:-}" in
   write) write ;;
+  check) check ;;
   lint) lint ;;
-  *) die "usage: scripts/openapi.sh write|lint" ;;
+  *) die "usage: scripts/openapi.sh write|check|lint" ;;
 esac

@@ -7,6 +7,9 @@ public static class PackPaths
 
     public static string TemplateDirectory => Path.Combine(Root, "content", "thereview-backend");
 
+    /// <summary>The template's sourceName: the name its content uses, which instantiation replaces.</summary>
+    public const string SourceName = "TheReview.Backend";
+
     public static string TemplateConfigDirectory => Path.Combine(TemplateDirectory, ".template.config");
 
     public static string SnapshotsDirectory => Path.Combine(Root, "tests", "TheReview.Templates.Tests", "Snapshots");

@@ -20,6 +20,10 @@ public static partial class Snapshot
     public const string Differences = "changes-from-default.diff";
     private const string Suffix = ".verified";
 
+    /// <summary>Whether this run approves what it receives (THEREVIEW_APPROVE_SNAPSHOTS=true).</summary>
+    public static bool Approving =>
+        string.Equals(Environment.GetEnvironmentVariable(ApproveVariable), "true", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Every file of the repository, whole.</summary>
     public static void VerifyTree(GeneratedRepository repository) =>
         Verify(repository.Scenario.Id, Contents(repository));
@@ -50,9 +54,8 @@ public static partial class Snapshot
             return;
         }
 
-        var approving = string.Equals(Environment.GetEnvironmentVariable(ApproveVariable), "true", StringComparison.OrdinalIgnoreCase);
-        Write(approving ? approvedDirectory : receivedDirectory, received);
-        if (!approving)
+        Write(Approving ? approvedDirectory : receivedDirectory, received);
+        if (!Approving)
         {
             Assert.Fail(
                 $"Snapshot '{name}' differs from the approved one.\n" +

@@ -6,7 +6,7 @@ namespace TheReview.Templates.Tests.Specs.Static;
 [Tier(Tier.Static)]
 public sealed partial class GenerationRuleTests(TemplateHive hive)
 {
-    private static readonly string[] SourceNameForms = ["TheReview.Backend", "thereview.backend", "thereview-backend", "thereview_backend", "TheReview_Backend"];
+    private static readonly string[] SourceNameForms = [PackPaths.SourceName, "thereview.backend", "thereview-backend", "thereview_backend", "TheReview_Backend"];
 
     [Theory]
     [MemberData(nameof(Scenario.SnapshottedIds), MemberType = typeof(Scenario))]
