@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace TheReview.Templates.Tests.Specs.Build;
 
@@ -70,6 +71,36 @@ public sealed class ApiContractTests(TemplateHive hive)
             .Select(id => ShippedDocument(ServiceById(id)));
 
         Assert.Empty(shipped.Except(checkedByAService).Select(path => Path.GetRelativePath(PackPaths.TemplateDirectory, path)));
+    }
+
+    /// <summary>
+    /// The generated tests check every answer they receive against the checked-in document: a handler that answers
+    /// what the document does not list fails them, with the operation, the status and what the document lists.
+    /// </summary>
+    [Fact]
+    public async Task An_answer_the_document_does_not_list_fails_the_generated_tests_that_receive_it()
+    {
+        var repository = (await hive.InstantiateAsync(Scenario.Default)).Copy();
+        var endpoints = repository.PathOf("src/Orders.Api/Features/Reviews/ReviewEndpoints.cs");
+        const string Documented = "return review is null ? NotFound(id) : TypedResults.Ok(";
+        var code = await File.ReadAllTextAsync(endpoints, TestContext.Current.CancellationToken);
+        Assert.Contains(Documented, code, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(endpoints, code.Replace(
+            Documented, "return review is null ? TypedResults.Problem(statusCode: StatusCodes.Status410Gone) : TypedResults.Ok(", StringComparison.Ordinal),
+            TestContext.Current.CancellationToken);
+        (await repository.BuildAsync()).EnsureSuccess();
+
+        var tests = await repository.TestAsync(new Dictionary<string, string?>
+        {
+            [TestServices.PostgresVariable] = TestServices.Postgres,
+            [TestServices.RedisVariable] = TestServices.Redis,
+            ["THEREVIEW_TEST_REQUIRE_DATASTORES"] = "postgres,redis",
+        }, "--filter-class", "*ReviewsApiTests");
+
+        Assert.NotEqual(0, tests.ExitCode);
+        const string Expected = "GET /api/reviews/{id} answered 410, which openapi/v1.json does not list for it (it lists 200, 404, 400, 429, 503, default, 401)";
+        Assert.True(tests.StandardOutput.Contains(Expected, StringComparison.Ordinal), tests.StandardOutput);
+        Figures.Report($"a 410 where the document lists 404: {Regex.Match(tests.StandardOutput, @"failed: \d+").Value}, \"{Expected}\"");
     }
 
     [Fact]

@@ -8,12 +8,15 @@ namespace TheReview.Backend.Api.Hosting;
 /// <summary>HTTP conventions shared by every endpoint: ProblemDetails, strict JSON, validation, OpenAPI.</summary>
 internal static partial class ApiDefaultsExtensions
 {
+    /// <summary>The ProblemDetails member with the request's id, for a caller to quote when reporting a problem.</summary>
+    public const string TraceIdMember = "traceId";
+
     public static WebApplicationBuilder AddApiDefaults(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton(TimeProvider.System);
         // The same id as the X-Correlation-ID header and the logs, not ASP.NET Core's connection-based one.
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = problem =>
-            problem.ProblemDetails.Extensions["traceId"] = CorrelationIdMiddleware.IdOf(problem.HttpContext));
+            problem.ProblemDetails.Extensions[TraceIdMember] = CorrelationIdMiddleware.IdOf(problem.HttpContext));
         builder.Services.AddValidation();
         builder.AddApiDocument();
         builder.Services.ConfigureHttpJsonOptions(options =>

@@ -24,6 +24,7 @@ internal static class ApiDocumentExtensions
         {
             options.AddOperationTransformer(AddStandardResponsesAsync);
             options.AddDocumentTransformer(DescribeAsync);
+            options.AddSchemaTransformer(DescribeProblem);
         });
         return builder;
     }
@@ -47,6 +48,24 @@ internal static class ApiDocumentExtensions
         }
 
         return response;
+    }
+
+    // Every problem carries the request's traceId, and RFC 9457 lets a problem carry more members: the schema
+    // generated from ProblemDetails forbade both, and a client that validates would reject the service's answers.
+    private static Task DescribeProblem(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (context.JsonTypeInfo.Type.IsAssignableTo(typeof(ProblemDetails)))
+        {
+            schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
+            schema.Properties[ApiDefaultsExtensions.TraceIdMember] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Description = "The request's id, also its X-Correlation-ID header: quote it when reporting a problem.",
+            };
+            schema.AdditionalPropertiesAllowed = true;
+        }
+
+        return Task.CompletedTask;
     }
 
     // The answers every API operation can give besides its own: a client mistake, the rate limit, a datastore

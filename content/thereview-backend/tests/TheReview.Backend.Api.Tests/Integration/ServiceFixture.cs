@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using TheReview.Backend.Api.Tests.Contract;
 
 namespace TheReview.Backend.Api.Tests.Integration;
 
@@ -51,6 +52,9 @@ public sealed partial class ServiceFixture : WebApplicationFactory<Program>, IAs
             await store.PrepareAsync(Services);
         }
     }
+
+    /// <summary>A client of the API whose every answer is checked against openapi/v1.json (a breach fails the request).</summary>
+    public new HttpClient CreateClient() => CreateDefaultClient(new ContractCheckingHandler(ApiContract.Checked));
 
     /// <summary>
     /// A client of the management port (metrics, the health report), without a token. The in-memory server has
