@@ -43,7 +43,7 @@ check() {
 }
 
 lint() {
-  [ -f "$document" ] || die "no $document yet: run make openapi first"
+  [ -f "$document" ] || die "no $document: run make openapi (and commit it) first"
   command -v npm >/dev/null || die "npm (Node.js 20 or later) runs the linters and is not installed"
   if [ ! -d tools/openapi/node_modules ] || [ tools/openapi/package-lock.json -nt tools/openapi/node_modules ]; then
     npm ci --prefix tools/openapi --no-audit --no-fund >"$work/npm.log" 2>&1 ||

@@ -62,15 +62,30 @@ public sealed class MakeTargetTests(TemplateHive hive)
     }
 
     [Fact]
-    public async Task Make_openapi_lint_before_make_openapi_says_to_run_it_first_and_installs_nothing()
+    public async Task Make_openapi_lint_without_the_document_says_to_write_it_and_installs_nothing()
     {
-        var repository = await hive.InstantiateAsync(Scenario.Default);
+        var repository = (await hive.InstantiateAsync(Scenario.Default)).Copy();
+        File.Delete(repository.PathOf("openapi/v1.json"));
 
         var result = await repository.RunAsync(Tools.Make, "openapi-lint");
 
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains("error: no openapi/v1.json yet: run make openapi first", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("error: no openapi/v1.json: run make openapi (and commit it) first", result.StandardError, StringComparison.Ordinal);
         Assert.False(repository.Exists("tools/openapi/node_modules"), "the linters were installed before the missing document was noticed");
+    }
+
+    /// <summary>Without the Kiota tool in the machine's NuGet cache (a fresh clone, say), make client says how to get it.</summary>
+    [Fact]
+    public async Task Make_client_without_the_kiota_tool_restored_says_how_to_restore_it_and_writes_nothing()
+    {
+        var repository = await hive.InstantiateAsync(Scenario.Default);
+
+        var result = await repository.RunAsync(
+            new Dictionary<string, string?> { ["NUGET_PACKAGES"] = PackPaths.NewTempDirectory("empty-nuget-cache") }, Tools.Make, "client");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("error: the Kiota tool is not restored: run 'dotnet tool restore' (or make tools)", result.StandardError, StringComparison.Ordinal);
+        Assert.False(repository.Exists("artifacts"), "make client wrote artifacts without its tool");
     }
 
     [Theory]
