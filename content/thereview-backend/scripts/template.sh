@@ -227,7 +227,7 @@ feature_rollback() {
 }
 
 # feature Name: the item template of the recorded pack version, evaluated against the restored API project (for
-# the namespace and the stores), then its migration; when either step fails, nothing stays behind.
+# the namespace and the stores), then its migration and the OpenAPI document; when a step fails, nothing stays behind.
 template_feature() {
   local name=${1:-} project
   [[ "$name" =~ ^[A-Z][A-Za-z0-9]*$ ]] || die "give the feature's name in PascalCase, plural, such as Invoices: make feature name=Invoices. Nothing was changed."
@@ -237,7 +237,7 @@ template_feature() {
   install "$work/hive" "$(value packVersion)"
   dotnet restore "$project" >"$work/restore.log" 2>&1 || { sed 's/^/  /' "$work/restore.log" >&2; die "could not restore $project (above). Nothing was changed."; }
   entries >"$work/entries"
-  tar -cf "$work/sources.tar" --exclude=bin --exclude=obj src tests
+  tar -cf "$work/sources.tar" --exclude=bin --exclude=obj src tests openapi
   if ! dotnet new "${template%backend}feature" --name "$name" --output . --project "$project" --debug:custom-hive "$work/hive" >"$work/feature.log" 2>&1; then
     sed 's/^/  /' "$work/feature.log" >&2
     feature_rollback
@@ -248,7 +248,13 @@ template_feature() {
     feature_rollback
     die "the migration Add$name failed (above), so the feature's files were taken back. Nothing was changed."
   fi
-  echo "template-feature: $name added under $(dirname "$project")/Features/$name, with its tests and the migration Add$name"
+  # The contract grows with the feature: the tests check the new endpoints' answers against it.
+  if ! scripts/openapi.sh write >"$work/openapi.log" 2>&1; then
+    sed 's/^/  /' "$work/openapi.log" >&2
+    feature_rollback
+    die "the OpenAPI document could not be written (above), so the feature's files were taken back. Nothing was changed."
+  fi
+  echo "template-feature: $name added under $(dirname "$project")/Features/$name, with its tests, the migration Add$name and its operations in openapi/v1.json"
 }
 
 command=${1:-}

@@ -34,6 +34,7 @@ public sealed class FeatureTemplateTests(FeatureTemplateTests.Release release) :
         Assert.Contains("class InvoicesApiTests", repository.Read("tests/Orders.Api.Tests/Integration/InvoicesApiTests.cs"), StringComparison.Ordinal);
         Assert.Single(repository.Files, file => file.StartsWith("src/Orders.Api/Datastores/Postgres/Migrations/", StringComparison.Ordinal)
             && file.EndsWith("_AddInvoices.cs", StringComparison.Ordinal));
+        Assert.Contains("\"/api/invoices/{id}\"", repository.Read("openapi/v1.json"), StringComparison.Ordinal);
         Assert.Equal(repository.Scenario.Has("redis"), repository.Exists($"{Feature}/InvoiceEndpoints.Redis.cs"));
         Assert.Equal(repository.Scenario.Has("mongo"), repository.Exists($"{Feature}/InvoiceEndpoints.Mongo.cs"));
         Figures.Report($"{name}: {added.StandardOutput.Split('\n').Single(line => line.StartsWith("template-feature:", StringComparison.Ordinal))}");
