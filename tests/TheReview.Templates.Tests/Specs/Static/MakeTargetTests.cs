@@ -74,14 +74,19 @@ public sealed class MakeTargetTests(TemplateHive hive)
         Assert.False(repository.Exists("tools/openapi/node_modules"), "the linters were installed before the missing document was noticed");
     }
 
-    /// <summary>Without the Kiota tool in the machine's NuGet cache (a fresh clone, say), make client says how to get it.</summary>
+    /// <summary>Without the Kiota tool restored (a fresh machine), make client says how to get it.</summary>
     [Fact]
     public async Task Make_client_without_the_kiota_tool_restored_says_how_to_restore_it_and_writes_nothing()
     {
         var repository = await hive.InstantiateAsync(Scenario.Default);
 
+        // A package cache and a tool-resolution cache (under the CLI's home) that have never seen the tool.
         var result = await repository.RunAsync(
-            new Dictionary<string, string?> { ["NUGET_PACKAGES"] = PackPaths.NewTempDirectory("empty-nuget-cache") }, Tools.Make, "client");
+            new Dictionary<string, string?>
+            {
+                ["NUGET_PACKAGES"] = PackPaths.NewTempDirectory("empty-nuget-cache"),
+                ["DOTNET_CLI_HOME"] = PackPaths.NewTempDirectory("empty-cli-home"),
+            }, Tools.Make, "client");
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("error: the Kiota tool is not restored: run 'dotnet tool restore' (or make tools)", result.StandardError, StringComparison.Ordinal);
