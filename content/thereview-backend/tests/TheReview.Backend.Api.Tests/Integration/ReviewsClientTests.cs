@@ -1,7 +1,5 @@
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Http.HttpClientLibrary;
-using TheReview.Backend.Client;
-using Models = TheReview.Backend.Client.Models;
 
 namespace TheReview.Backend.Api.Tests.Integration;
 

@@ -1,7 +1,6 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using TheReview.Backend.Api.Tests.Contract;
 
 namespace TheReview.Backend.Api.Tests.Integration;
 

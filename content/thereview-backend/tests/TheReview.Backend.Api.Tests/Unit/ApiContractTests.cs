@@ -1,5 +1,3 @@
-using TheReview.Backend.Api.Tests.Contract;
-
 namespace TheReview.Backend.Api.Tests.Unit;
 
 /// <summary>
