@@ -35,7 +35,7 @@ write() {
 check() {
   [ -f "$document" ] || die "no $document: run make openapi and commit it"
   generate "$work/generated"
-  if ! diff -u --label "$document (checked in)" --label "$document (from the code)" "$document" "$work/generated/v1.json" >"$work/diff.txt"; then
+  if ! diff -u -L "$document (checked in)" -L "$document (from the code)" "$document" "$work/generated/v1.json" >"$work/diff.txt"; then
     head -n 60 "$work/diff.txt" | sed 's/^/  /' >&2
     die "$document is not the document the code generates (above): run make openapi and commit it"
   fi

@@ -100,9 +100,9 @@ template_diff() {
   local changes=0 file
   while IFS= read -r file; do
     if [ ! -e "$file" ]; then
-      diff -u --label "a/${file}" --label "b/${file}" /dev/null "$work/repo/$file" || true
+      diff -u -L "a/${file}" -L "b/${file}" /dev/null "$work/repo/$file" || true
       changes=$((changes + 1))
-    elif ! diff -u --label "a/${file}" --label "b/${file}" "$file" "$work/repo/$file"; then
+    elif ! diff -u -L "a/${file}" -L "b/${file}" "$file" "$work/repo/$file"; then
       changes=$((changes + 1))
     fi
   done < <(files "$work/repo")

@@ -2,7 +2,7 @@ namespace TheReview.Templates.Tests.Infrastructure;
 
 /// <summary>
 /// The tools a developer-side script finds first on PATH. No macOS runs here, so the script specs run twice: with
-/// this machine's GNU tools, and with busybox's applets in place of GNU coreutils, sed, grep, find and xargs, which
+/// this machine's GNU tools, and with busybox's applets in place of GNU coreutils, sed, grep, find, xargs and diff, which
 /// have none of the GNU extensions a script could lean on by accident.
 /// </summary>
 public static class ScriptTools
@@ -10,7 +10,7 @@ public static class ScriptTools
     public const string Gnu = "gnu";
     public const string Busybox = "busybox";
 
-    private static readonly string[] Replaced = ["sed", "grep", "egrep", "fgrep", "find", "xargs"];
+    private static readonly string[] Replaced = ["sed", "grep", "egrep", "fgrep", "find", "xargs", "diff"];
 
     private static readonly Lazy<Task<string>> BusyboxDirectory = new(CreateBusyboxDirectoryAsync);
 

@@ -4,8 +4,9 @@ namespace TheReview.Templates.Tests.Specs.Static;
 
 /// <summary>
 /// The scripts and Makefile that run on a developer's machine work on macOS too, where sed, stat, chmod, rmdir,
-/// xargs and sha256sum are the BSD ones (or absent). No macOS runs here, so each GNU-only form is a rule, with
-/// the reason, checked in every scenario; the rules are shown to catch each form.
+/// xargs, diff and sha256sum are the BSD ones (or absent) and /bin/bash is 3.2. No macOS runs here, so each
+/// GNU-only or bash-4-only form is a rule, with the reason, checked in every scenario; the rules are shown to catch
+/// each form.
 /// </summary>
 [Tier(Tier.Static)]
 public sealed partial class PortableScriptTests(TemplateHive hive)
@@ -24,6 +25,12 @@ public sealed partial class PortableScriptTests(TemplateHive hive)
         ("sha256sum alone", new Regex(@"\bsha256sum\b(?!.*shasum)"), "macOS has shasum -a 256, not sha256sum"),
         ("sort -V", new Regex(@"\bsort -[a-zA-Z]*V"), "the sort of older macOS releases has no version sort"),
         ("thereview.json read by a regex", new Regex(@"\b(sed|grep|awk)\b.*thereview\.json"), "a regex breaks on the next change of the JSON's layout; jq parses it"),
+        ("diff --label", new Regex(@"\bdiff\b.*--label"), "busybox diff takes only -L, which GNU and BSD diff take too"),
+        ("bash 4 case conversion", new Regex(@"\$\{[A-Za-z0-9_@*]+(,,?|\^\^?)\}"), "bash 3.2, macOS's /bin/bash, has no ${x,,} or ${x^^}"),
+        ("mapfile or readarray", new Regex(@"\b(mapfile|readarray)\b"), "bash 3.2 has neither"),
+        ("associative or reference variables", new Regex(@"\b(declare|local|typeset) -[a-zA-Z]*[An]"), "bash 3.2 has no -A or -n"),
+        ("|& or &>>", new Regex(@"\|&|&>>"), "bash 3.2 has neither"),
+        ("[[ -v ]] or wait -n", new Regex(@"\[\[ -v |\bwait -n\b"), "bash 3.2 has neither"),
     ];
 
     [Theory]
@@ -47,6 +54,12 @@ public sealed partial class PortableScriptTests(TemplateHive hive)
     [InlineData("sed -i 's/a/b/' file")]
     [InlineData("find . -type f | xargs cat | sha256sum | cut -c1-12")]
     [InlineData("printf '%s\\n%s\\n' \"$a\" \"$b\" | sort -V | tail -n 1")]
+    [InlineData("diff -u --label a/x --label b/x x new/x")]
+    [InlineData("[ \"${1,,}\" = yes ]")]
+    [InlineData("mapfile -t files < <(git ls-files)")]
+    [InlineData("local -A seen=()")]
+    [InlineData("make build |& tee build.log")]
+    [InlineData("if [[ -v NAME ]]; then wait -n; fi")]
     [InlineData("answers() { sed -n '/\"options\": {/,/}/s/^ *\"\\([A-Za-z]*\\)\": *\\(.*\\)$/\\1 \\2/p' thereview.json; }")]
     public void Each_rule_catches_its_form(string line) => Assert.NotEmpty(Violations(line));
 
