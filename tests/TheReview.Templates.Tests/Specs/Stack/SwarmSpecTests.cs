@@ -7,15 +7,15 @@ namespace TheReview.Templates.Tests.Specs.Stack;
 /// <summary>
 /// What Swarm kept: <c>docker stack deploy</c> drops compose keys it does not convert, without a warning (the
 /// <c>tmpfs:</c> key, <c>security_opt</c>). Each service's spec is read back from the engine and compared with every
-/// hardening and limit key the resolved compose file declares; a key Swarm drops must be listed as compose-only in
-/// docs/operations.md.
+/// hardening, limit and health check key the resolved compose file declares; a key Swarm drops must be listed as
+/// compose-only in docs/operations.md.
 /// </summary>
 [Collection(ProductionDeployment.Name)]
 [Tier(Tier.Stack)]
 public sealed partial class SwarmSpecTests(SwarmDeployment stack)
 {
     [Fact]
-    public async Task Every_hardening_and_limit_key_of_the_compose_file_is_kept_by_swarm_or_documented_as_compose_only()
+    public async Task Every_hardening_limit_and_health_check_key_of_the_compose_file_is_kept_by_swarm_or_documented_as_compose_only()
     {
         var composeOnly = ComposeOnlyKeys(stack.Workspace.Repository.Read("docs/operations.md"));
         var declared = await ResolvedComposeAsync();
@@ -38,7 +38,7 @@ public sealed partial class SwarmSpecTests(SwarmDeployment stack)
 
         Assert.True(dropped.Count == 0, "Swarm dropped these keys, and docs/operations.md does not list them as compose-only:\n" + string.Join('\n', dropped));
         Assert.True(checkedKeys > 20, $"only {checkedKeys} keys compared");
-        Figures.Report($"{checkedKeys} hardening and limit keys of {declared.GetProperty("services").EnumerateObject().Count()} services read back from Swarm; compose-only by the docs: {string.Join(", ", composeOnly)}");
+        Figures.Report($"{checkedKeys} hardening, limit and health check keys of {declared.GetProperty("services").EnumerateObject().Count()} services read back from Swarm; compose-only by the docs: {string.Join(", ", composeOnly)}");
     }
 
     /// <summary>Each declared hardening or limit key of a service, and whether the Swarm task template carries it.</summary>
@@ -99,6 +99,11 @@ public sealed partial class SwarmSpecTests(SwarmDeployment stack)
                 && keptGrace.GetInt64() == Nanoseconds(grace.GetString()!));
         }
 
+        foreach (var kept in HealthCheckKeys(service, container))
+        {
+            yield return kept;
+        }
+
         if (service.TryGetProperty("deploy", out var deploy) && deploy.TryGetProperty("resources", out var resources))
         {
             foreach (var (kind, field) in new[] { ("limits", "Limits"), ("reservations", "Reservations") })
@@ -121,6 +126,38 @@ public sealed partial class SwarmSpecTests(SwarmDeployment stack)
                     yield return ($"deploy.resources.{kind}.memory", kept.ValueKind == JsonValueKind.Object && kept.TryGetProperty("MemoryBytes", out var m) && m.GetInt64() == bytes);
                 }
             }
+        }
+    }
+
+    /// <summary>The health check's timing: what the orchestrator restarts on and how soon a new replica counts as started.</summary>
+    private static IEnumerable<(string Key, bool Kept)> HealthCheckKeys(JsonElement service, JsonElement container)
+    {
+        if (!service.TryGetProperty("healthcheck", out var health))
+        {
+            yield break;
+        }
+
+        var kept = container.TryGetProperty("Healthcheck", out var keptHealth) ? keptHealth : default;
+        if (health.TryGetProperty("disable", out var disable) && disable.GetBoolean())
+        {
+            yield return ("healthcheck.disable", kept.ValueKind == JsonValueKind.Object
+                && kept.GetProperty("Test").EnumerateArray().Select(t => t.GetString()).SequenceEqual(["NONE"]));
+            yield break;
+        }
+
+        foreach (var (key, field) in new[] { ("interval", "Interval"), ("timeout", "Timeout"), ("start_period", "StartPeriod"), ("start_interval", "StartInterval") })
+        {
+            if (health.TryGetProperty(key, out var duration))
+            {
+                yield return ($"healthcheck.{key}", kept.ValueKind == JsonValueKind.Object && kept.TryGetProperty(field, out var keptDuration)
+                    && keptDuration.GetInt64() == Nanoseconds(duration.GetString()!));
+            }
+        }
+
+        if (health.TryGetProperty("retries", out var retries))
+        {
+            yield return ("healthcheck.retries", kept.ValueKind == JsonValueKind.Object && kept.TryGetProperty("Retries", out var keptRetries)
+                && keptRetries.GetInt32() == retries.GetInt32());
         }
     }
 
