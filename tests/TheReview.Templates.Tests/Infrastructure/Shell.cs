@@ -63,7 +63,11 @@ public static class Shell
         }
     }
 
-    /// <summary>Runs the .NET CLI with telemetry, logos and lingering build servers switched off.</summary>
+    /// <summary>
+    /// Runs the .NET CLI with telemetry, logos and lingering MSBuild nodes switched off. The C# compiler server stays
+    /// on, even where the machine switches it off (UseSharedCompilation=false): one server for the run's builds keeps
+    /// the compiler and the analyzers loaded and compiled, where each build would start them cold (tests/run stops it).
+    /// </summary>
     public static Task<CommandResult> DotNetAsync(
         IEnumerable<string> arguments,
         string? workingDirectory = null,
@@ -77,6 +81,7 @@ public static class Shell
             ["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1",
             ["MSBUILDDISABLENODEREUSE"] = "1",
             ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0",
+            ["UseSharedCompilation"] = "true",
             ["NUGET_XMLDOC_MODE"] = "skip",
         };
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
