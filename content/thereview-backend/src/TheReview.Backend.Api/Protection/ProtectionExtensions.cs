@@ -1,8 +1,6 @@
-using System.Globalization;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.HttpOverrides;
-using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace TheReview.Backend.Api.Protection;
@@ -44,29 +42,8 @@ internal static partial class ProtectionExtensions
             .Validate(limit => limit.PermitsPerSecond > 0, "Invalid setting RateLimit:PermitsPerSecond: it must be a whole number above 0.")
             .Validate(limit => limit.Burst > 0, "Invalid setting RateLimit:Burst: it must be a whole number above 0.")
             .ValidateOnStart();
-        builder.Services.AddRateLimiter(_ => { });
-        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, limit) =>
-        {
-            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                RateLimitPartition.GetTokenBucketLimiter(
-                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new TokenBucketRateLimiterOptions
-                    {
-                        TokenLimit = limit.Value.Burst,
-                        TokensPerPeriod = limit.Value.PermitsPerSecond,
-                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                        QueueLimit = 0,
-                    }));
-            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.OnRejected = (rejected, _) =>
-            {
-                // The body is left empty: the status code pages write it as ProblemDetails.
-                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-                rejected.HttpContext.Response.Headers.RetryAfter =
-                    Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                return ValueTask.CompletedTask;
-            };
-        });
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ClientRateLimit>();
 
         builder.Services.AddOptions<CorsSettings>().BindConfiguration(CorsSettings.Section)
             .Validate(cors => cors.AllowedOriginList.All(CorsSettings.IsOrigin),
@@ -108,7 +85,7 @@ internal static partial class ProtectionExtensions
         }
 
         app.UseCors();
-        app.UseRateLimiter();
+        app.UseMiddleware<ClientRateLimitMiddleware>();
         return app;
     }
 }
