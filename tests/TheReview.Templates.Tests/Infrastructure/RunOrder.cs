@@ -7,21 +7,20 @@ using Xunit.v3;
 namespace TheReview.Templates.Tests.Infrastructure;
 
 /// <summary>
-/// The order the suite runs in, instead of xunit's random one. Two collections run at a time (one per core), and
-/// each holds its slot until its last test. The three serial collections are most of the run, so they start
-/// first: started last, one of them made the run as long as everything else plus itself (46 to 51 minutes).
-/// The builds start at once; the running services go before the production stack, which waits for the
-/// stand-in images that <c>.ci/run</c> builds meanwhile. Inside a collection, classes go by tier (the Build
-/// tier's before the Containers tier's, which also wait for those images), then by name.
+/// The order the suite runs in, instead of xunit's order by unique id. xunit runs the collections that allow
+/// parallelization first, two at a time (one per core), and then the three serial collections (builds, running
+/// services, production stack: <see cref="SerialBuilds"/>) one after another, in this order. Inside a
+/// collection, classes go by tier (the Build tier's before the Containers tier's, which wait for the stand-in
+/// images), then by name, so that a run's order, and its time per class, is the same from run to run.
 /// </summary>
 public sealed class RunOrder : ITestCollectionOrderer, ITestClassOrderer
 {
-    private static readonly string[] SerialFirst = [SerialBuilds.Name, RunningServices.Name, ProductionDeployment.Name];
+    private static readonly string[] Serial = [SerialBuilds.Name, RunningServices.Name, ProductionDeployment.Name];
 
     public IReadOnlyCollection<TTestCollection> OrderTestCollections<TTestCollection>(IReadOnlyCollection<TTestCollection> testCollections)
         where TTestCollection : notnull, ITestCollection =>
         [.. testCollections
-            .OrderBy(collection => Rank(SerialFirst, collection.TestCollectionDisplayName))
+            .OrderBy(collection => Rank(Serial, collection.TestCollectionDisplayName))
             .ThenBy(collection => collection.TestCollectionDisplayName, StringComparer.Ordinal)];
 
     public IReadOnlyCollection<TTestClass?> OrderTestClasses<TTestClass>(IReadOnlyCollection<TTestClass?> testClasses)
