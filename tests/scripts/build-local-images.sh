@@ -143,6 +143,10 @@ for image in "${wanted[@]}"; do
   if tag=$(build "${image#*=}"); then echo "${image%%=*}=$tag"; else missing+=("${image#*=}"); fi
 done
 if $multiarch; then
+  # The amd64 images are all that most tests need: a call waiting for them goes on while the arm64 half builds.
+  flock -u 9
+  exec 8>"${TMPDIR:-/tmp}/thereview-local-images-multiarch.lock"
+  flock 8
   if tag=$(publish_multiarch dotnet-aspnet-chiseled); then echo "MULTIARCH_RUNTIME_IMAGE=$tag"; else missing+=(dotnet-aspnet-chiseled-arm64); fi
 fi
 if ((${#missing[@]})); then

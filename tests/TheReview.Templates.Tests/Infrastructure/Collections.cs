@@ -14,8 +14,12 @@ public sealed class RunningServices : ICollectionFixture<RunningServiceFixture>
     public const string Name = "running services";
 }
 
-/// <summary>The specs that share one deployed production stack; like the builds, they run alone.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
+/// <summary>
+/// The specs that share one deployed production stack. They mostly wait on Swarm, so they run beside the Static tier
+/// (first, holding one more slot than the cores: xunit.runner.json); their zero-failure windows have the cores alone
+/// (<see cref="QuietCores"/>).
+/// </summary>
+[CollectionDefinition(Name)]
 public sealed class ProductionDeployment : ICollectionFixture<SwarmDeployment>
 {
     public const string Name = "production stack";

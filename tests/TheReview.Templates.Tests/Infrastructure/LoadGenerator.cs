@@ -13,7 +13,8 @@ public sealed record LoadReport(int Requests, int Failures, TimeSpan MaxLatency,
 
 /// <summary>
 /// Steady GET requests at a fixed rate to one URL on 127.0.0.1, until stopped or a hard limit on count and
-/// time is reached. Every request that is not 2xx, or does not complete, counts as a failure.
+/// time is reached. Every request that is not 2xx, or does not complete, counts as a failure. A load run is a
+/// zero-failure window: it has the cores alone (<see cref="QuietCores"/>) from its start until it stops.
 /// </summary>
 public sealed class LoadGenerator : IAsyncDisposable
 {
@@ -21,20 +22,29 @@ public sealed class LoadGenerator : IAsyncDisposable
     private readonly ConcurrentBag<(bool Ok, TimeSpan Sent, TimeSpan Latency, string? Failure)> results = [];
     private readonly Stopwatch since = Stopwatch.StartNew();
     private readonly Task run;
+    private readonly IAsyncDisposable window;
 
-    private LoadGenerator(HttpClient client, string path, int perSecond, TimeSpan limit)
+    private LoadGenerator(HttpClient client, string path, int perSecond, TimeSpan limit, IAsyncDisposable window)
     {
-        Assert.Equal("127.0.0.1", client.BaseAddress!.Host);
+        this.window = window;
         run = RunAsync(client, path, perSecond, limit);
     }
 
-    public static LoadGenerator Start(HttpClient client, string path, int perSecond = 20, TimeSpan? limit = null) =>
-        new(client, path, perSecond, limit ?? TimeSpan.FromMinutes(6));
+    public static async Task<LoadGenerator> StartAsync(HttpClient client, string path, int perSecond = 20, TimeSpan? limit = null)
+    {
+        Assert.Equal("127.0.0.1", client.BaseAddress!.Host);
+        var (window, quiet, waited) = await QuietCores.Shared.OpenAsync(QuietCores.CurrentCollection ?? "?", TestContext.Current.CancellationToken);
+        Figures.Report(quiet
+            ? $"the cores were the load run's alone after {waited.TotalSeconds:F1} s"
+            : $"a neighbour's command still ran after {waited.TotalSeconds:F0} s; the load run started beside it");
+        return new(client, path, perSecond, limit ?? TimeSpan.FromMinutes(6), window);
+    }
 
     public async Task<LoadReport> StopAsync()
     {
         await stop.CancelAsync();
         await run;
+        await window.DisposeAsync();
         var all = results.ToList();
         var failed = all.Where(r => !r.Ok).ToList();
         // From the first failed request's start to the last one's end: how long clients saw the service away.
@@ -95,6 +105,7 @@ public sealed class LoadGenerator : IAsyncDisposable
             await StopAsync();
         }
 
+        await window.DisposeAsync();
         stop.Dispose();
     }
 }

@@ -8,19 +8,20 @@ namespace TheReview.Templates.Tests.Infrastructure;
 
 /// <summary>
 /// The order the suite runs in, instead of xunit's order by unique id. xunit runs the collections that allow
-/// parallelization first, two at a time (one per core), and then the three serial collections (builds, running
-/// services, production stack: <see cref="SerialBuilds"/>) one after another, in this order. Inside a
-/// collection, classes go by tier (the Build tier's before the Containers tier's, which wait for the stand-in
-/// images), then by name, so that a run's order, and its time per class, is the same from run to run.
+/// parallelization first, as many at a time as xunit.runner.json allows, each holding its slot until it ends, and
+/// then the serial collections (builds, running services: <see cref="SerialBuilds"/>) one after another, alone.
+/// The production stack goes first: it is the longest and mostly waits on Swarm, so the Static tier runs beside
+/// it. Inside a collection, classes go by tier (the Build tier's before the Containers tier's, which wait for the
+/// stand-in images), then by name, so that a run's order, and its time per class, is the same from run to run.
 /// </summary>
 public sealed class RunOrder : ITestCollectionOrderer, ITestClassOrderer
 {
-    private static readonly string[] Serial = [SerialBuilds.Name, RunningServices.Name, ProductionDeployment.Name];
+    private static readonly string[] Collections = [ProductionDeployment.Name, SerialBuilds.Name, RunningServices.Name];
 
     public IReadOnlyCollection<TTestCollection> OrderTestCollections<TTestCollection>(IReadOnlyCollection<TTestCollection> testCollections)
         where TTestCollection : notnull, ITestCollection =>
         [.. testCollections
-            .OrderBy(collection => Rank(Serial, collection.TestCollectionDisplayName))
+            .OrderBy(collection => Rank(Collections, collection.TestCollectionDisplayName))
             .ThenBy(collection => collection.TestCollectionDisplayName, StringComparer.Ordinal)];
 
     public IReadOnlyCollection<TTestClass?> OrderTestClasses<TTestClass>(IReadOnlyCollection<TTestClass?> testClasses)

@@ -44,6 +44,7 @@ public static class Shell
         TimeSpan? timeout = null)
     {
         var args = arguments.ToList();
+        using var turn = await QuietCores.Shared.CommandAsync(QuietCores.CurrentCollection);
         using var deadline = new CancellationTokenSource(timeout ?? DefaultTimeout);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, TestContext.Current.CancellationToken);
         var command = Cli.Wrap(program)

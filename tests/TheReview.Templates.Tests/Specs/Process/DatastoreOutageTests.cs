@@ -107,7 +107,7 @@ public sealed class DatastoreOutageTests(RunningServiceFixture service)
         try
         {
             var down = await Poll.UntilAsync(async () => await api.StatusAsync("/health/ready") == HttpStatusCode.ServiceUnavailable, Bound, "readiness 503");
-            var load = LoadGenerator.Start(api.Client, review, perSecond: 50, limit: TimeSpan.FromSeconds(20));
+            await using var load = await LoadGenerator.StartAsync(api.Client, review, perSecond: 50, limit: TimeSpan.FromSeconds(20));
             await Task.Delay(TimeSpan.FromSeconds(4));
             var write = await CreateReviewAsync(api);
             Assert.Equal("MISS", await api.CacheHeaderAsync(write));

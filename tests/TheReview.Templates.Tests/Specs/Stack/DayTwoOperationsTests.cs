@@ -41,7 +41,7 @@ public sealed class DayTwoOperationsTests(SwarmDeployment stack)
                     "        add_header Cross-Origin-Resource-Policy \"same-origin\" always;\n",
                     $"        add_header Cross-Origin-Resource-Policy \"same-origin\" always;\n        add_header X-Config-Release \"{release}\" always;\n",
                     StringComparison.Ordinal));
-                await using var load = LoadGenerator.Start(stack.Proxy, stack.ReviewPath);
+                await using var load = await LoadGenerator.StartAsync(stack.Proxy, stack.ReviewPath);
                 var clock = Stopwatch.StartNew();
                 await DeployAsync();
                 var live = await Poll.UntilAsync(async () => await HeaderAsync("X-Config-Release") == release, TimeSpan.FromMinutes(2), $"header of {release}");
@@ -73,7 +73,7 @@ public sealed class DayTwoOperationsTests(SwarmDeployment stack)
             foreach (var alert in new[] { "DeployedByDayTwoA", "DeployedByDayTwoB" })
             {
                 await EditAsync(Alerts, AddAlert(original, alert));
-                await using var load = LoadGenerator.Start(stack.Proxy, stack.ReviewPath);
+                await using var load = await LoadGenerator.StartAsync(stack.Proxy, stack.ReviewPath);
                 var clock = Stopwatch.StartNew();
                 await DeployAsync();
                 await Poll.UntilAsync(async () => (await QueryPrometheusAsync($"ALERTS{{alertname=\"{alert}\"}}")).Contains(alert, StringComparison.Ordinal),
@@ -103,7 +103,7 @@ public sealed class DayTwoOperationsTests(SwarmDeployment stack)
                 var edited = original.Replace("\"title\": \"API performance\"", $"\"title\": \"{title}\"", StringComparison.Ordinal);
                 Assert.NotEqual(original, edited);
                 await EditAsync(Dashboard, edited);
-                await using var load = LoadGenerator.Start(stack.Proxy, stack.ReviewPath);
+                await using var load = await LoadGenerator.StartAsync(stack.Proxy, stack.ReviewPath);
                 await DeployAsync();
                 var report = await load.StopAsync();
 
@@ -136,7 +136,7 @@ public sealed class DayTwoOperationsTests(SwarmDeployment stack)
             var broken = original.Replace(from, to, StringComparison.Ordinal);
             Assert.NotEqual(original, broken);
             await EditAsync(file, broken);
-            await using var load = LoadGenerator.Start(stack.Proxy, stack.ReviewPath);
+            await using var load = await LoadGenerator.StartAsync(stack.Proxy, stack.ReviewPath);
 
             var deploy = await stack.Workspace.MakeAsync("prod-deploy", stack.ProdFiles);
             await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);

@@ -48,7 +48,7 @@ public sealed class SwarmStackTests(SwarmDeployment stack)
         await stack.BuildReleaseAsync("1.0.1");
         await stack.ConvergedAsync(3, "1.0.0");
         var replaced = await stack.RunningTaskIdsAsync();
-        await using var load = LoadGenerator.Start(stack.Proxy, stack.ReviewPath);
+        await using var load = await LoadGenerator.StartAsync(stack.Proxy, stack.ReviewPath);
 
         (await stack.Workspace.MakeAsync("prod-deploy", stack.ProdFiles, "API_TAG=1.0.1")).EnsureSuccess();
         var sawExtraReplica = false;
@@ -85,7 +85,7 @@ public sealed class SwarmStackTests(SwarmDeployment stack)
             $"FROM {stack.Workspace.Settings["API_IMAGE"]}:1.0.0\nENV Health__CheckTimeout=not-a-time-span\n");
         (await DockerHost.RunAsync("build", "--quiet", "--tag", broken, context)).EnsureSuccess();
         var before = (await stack.RunningTasksAsync()).Select(t => t.Image).Distinct().Single();
-        await using var load = LoadGenerator.Start(stack.Proxy, stack.ReviewPath);
+        await using var load = await LoadGenerator.StartAsync(stack.Proxy, stack.ReviewPath);
 
         (await stack.Workspace.MakeAsync("prod-deploy", stack.ProdFiles, "API_TAG=9.9.9-broken")).EnsureSuccess();
         var rolledBack = await Poll.UntilAsync(async () =>
