@@ -44,6 +44,32 @@ public sealed class DatastoreOutageTests(RunningServiceFixture service)
     }
 
     /// <summary>
+    /// Prometheus sees a datastore go away at its next scrape, with no probe before it: the scrape runs the checks
+    /// when no probe result is fresh.
+    /// </summary>
+    [Fact]
+    public async Task A_scrape_with_no_probe_before_it_shows_redis_going_away_and_coming_back()
+    {
+        const string Up = "aspnetcore_healthcheck_status{name=\"redis\"} 1";
+        const string Down = "aspnetcore_healthcheck_status{name=\"redis\"} 0";
+        await using var api = await service.StartAsync(service.WithoutMongo);
+        Assert.Contains(Up, await api.Management.GetStringAsync("/metrics"), StringComparison.Ordinal);
+
+        await service.Redis.StopAsync();
+        try
+        {
+            Assert.Contains(Down, await api.Management.GetStringAsync("/metrics"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await service.Redis.StartAgainAsync();
+        }
+
+        var up = await Poll.UntilAsync(async () => (await api.Management.GetStringAsync("/metrics")).Contains(Up, StringComparison.Ordinal), Bound, "redis healthy in a scrape");
+        Figures.Report($"a scrape showed Redis healthy again {up.TotalMilliseconds:F0} ms after it started");
+    }
+
+    /// <summary>
     /// PostgreSQL stops while the API serves: a write and a list are the service's outage (503 ProblemDetails with
     /// Retry-After, naming the store), never a 500, and both succeed again within 5 s of the server's return.
     /// </summary>

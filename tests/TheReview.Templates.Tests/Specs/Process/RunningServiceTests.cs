@@ -161,6 +161,28 @@ public sealed class RunningServiceTests(RunningServiceFixture service)
         Assert.True(metrics < TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>
+    /// The health gauge is computed when Prometheus scrapes, not on a timer: a replica that nobody probes or scrapes
+    /// sends PostgreSQL nothing, and the next scrape runs the checks.
+    /// </summary>
+    [Fact]
+    public async Task A_replica_that_nobody_probes_or_scrapes_sends_postgres_nothing_and_a_scrape_checks_it()
+    {
+        var (api, database) = await service.StartOnNewDatabaseAsync(service.WithoutMongo);
+        await using var running = api;
+        Assert.Equal(HttpStatusCode.OK, await api.StatusAsync("/health/ready"));
+        var sql = $"SELECT coalesce(max(query_start)::text, '') FROM pg_stat_activity WHERE datname = '{database}'";
+        var before = await service.Postgres.TextAsync("postgres", sql);
+
+        // Longer than the 15 s the gauge was published at before.
+        await Task.Delay(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+        Assert.Equal(before, await service.Postgres.TextAsync("postgres", sql));
+
+        var metrics = await api.Management.GetStringAsync("/metrics");
+        Assert.Contains("aspnetcore_healthcheck_status{name=\"postgres\"} 1", metrics, StringComparison.Ordinal);
+        Assert.NotEqual(before, await service.Postgres.TextAsync("postgres", sql));
+    }
+
     [Fact]
     public async Task Dashboards_and_alert_rules_name_only_metrics_that_are_exported()
     {
