@@ -25,17 +25,17 @@ public static partial class Snapshot
         string.Equals(Environment.GetEnvironmentVariable(ApproveVariable), "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Every file of the repository, whole.</summary>
-    public static void VerifyTree(GeneratedRepository repository) =>
-        Verify(repository.Scenario.Id, Contents(repository));
+    public static void VerifyTree(string name, GeneratedRepository repository) =>
+        Verify(name, Contents(repository));
 
     /// <summary>
     /// The repository's file list, and a unified diff of what differs from the baseline (the default
     /// scenario, generated in the same run), so a change to the template shows once, in the baseline.
     /// </summary>
-    public static void VerifyDifferences(GeneratedRepository repository, GeneratedRepository baseline)
+    public static void VerifyDifferences(string name, GeneratedRepository repository, GeneratedRepository baseline)
     {
         var files = Contents(repository);
-        Verify(repository.Scenario.Id, new Dictionary<string, string>(StringComparer.Ordinal)
+        Verify(name, new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [FileList] = string.Concat(files.Keys.Select(path => path + "\n")),
             [Differences] = UnifiedDiff(Contents(baseline), files),

@@ -39,7 +39,8 @@ public sealed class TemplateHive : IAsyncLifetime
 
     /// <summary>
     /// The repository a scenario generates from the nupkg, created once per test run for each name and set of
-    /// options (two scenarios that share an id but not their options get a repository each).
+    /// options (two scenarios that share an id but not their options get a repository each). Scenarios that share
+    /// a name and options share the repository, and its <see cref="GeneratedRepository.Scenario"/> is the first caller's.
     /// </summary>
     public Task<GeneratedRepository> InstantiateAsync(Scenario scenario) =>
         instantiated.GetOrAdd(scenario.GenerationKey, _ => new Lazy<Task<GeneratedRepository>>(() => CreateAsync(HiveDirectory, scenario, "nupkg"))).Value;
