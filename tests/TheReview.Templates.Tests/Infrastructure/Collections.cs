@@ -1,8 +1,11 @@
 namespace TheReview.Templates.Tests.Infrastructure;
 
-/// <summary>Builds and running services share the two cores: one at a time.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class SerialBuilds
+/// <summary>
+/// The Build tier and the Containers tier: builds, images and containers of generated repositories, one at a time,
+/// beside the production stack and the Static tier (<see cref="RunOrder"/>).
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class Builds
 {
     public const string Name = "builds";
 }
@@ -15,8 +18,8 @@ public sealed class RunningServices : ICollectionFixture<RunningServiceFixture>
 }
 
 /// <summary>
-/// The specs that share one deployed production stack. They mostly wait on Swarm, so they run beside the Static tier
-/// (first, holding one more slot than the cores: xunit.runner.json); their zero-failure windows have the cores alone
+/// The specs that share one deployed production stack. They mostly wait on Swarm, so they run beside the builds and
+/// the Static tier (first: <see cref="RunOrder"/>); their zero-failure windows have the cores alone
 /// (<see cref="QuietCores"/>).
 /// </summary>
 [CollectionDefinition(Name)]

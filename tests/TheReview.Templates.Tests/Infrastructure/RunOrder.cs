@@ -9,14 +9,15 @@ namespace TheReview.Templates.Tests.Infrastructure;
 /// <summary>
 /// The order the suite runs in, instead of xunit's order by unique id. xunit runs the collections that allow
 /// parallelization first, as many at a time as xunit.runner.json allows, each holding its slot until it ends, and
-/// then the serial collections (builds, running services: <see cref="SerialBuilds"/>) one after another, alone.
-/// The production stack goes first: it is the longest and mostly waits on Swarm, so the Static tier runs beside
-/// it. Inside a collection, classes go by tier (the Build tier's before the Containers tier's, which wait for the
-/// stand-in images), then by name, so that a run's order, and its time per class, is the same from run to run.
+/// then the serial collection (the running services) alone. The production stack goes first, as it mostly waits on
+/// Swarm, then the builds, the longest, which wait on containers and images often; the Static tier's classes fill
+/// the slots left. Inside a collection, classes go by tier (the Build tier's before the Containers tier's, which
+/// wait for the stand-in images), then by name, so that a run's order, and its time per class, is the same from
+/// run to run.
 /// </summary>
 public sealed class RunOrder : ITestCollectionOrderer, ITestClassOrderer
 {
-    private static readonly string[] Collections = [ProductionDeployment.Name, SerialBuilds.Name, RunningServices.Name];
+    private static readonly string[] Collections = [ProductionDeployment.Name, Builds.Name, RunningServices.Name];
 
     public IReadOnlyCollection<TTestCollection> OrderTestCollections<TTestCollection>(IReadOnlyCollection<TTestCollection> testCollections)
         where TTestCollection : notnull, ITestCollection =>

@@ -13,7 +13,7 @@ namespace TheReview.Templates.Tests.Specs.Build;
 /// document per set of options that changes it (the sample, MongoDB's activity, authentication);
 /// THEREVIEW_APPROVE_SNAPSHOTS=true writes what the code generates back into the pack.
 /// </summary>
-[Collection(SerialBuilds.Name)]
+[Collection(Builds.Name)]
 [Tier(Tier.Build)]
 public sealed class ApiContractTests(TemplateHive hive)
 {

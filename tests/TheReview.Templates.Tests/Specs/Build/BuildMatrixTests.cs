@@ -1,7 +1,7 @@
 namespace TheReview.Templates.Tests.Specs.Build;
 
 /// <summary>Each cell of the pairwise option matrix builds with warnings as errors and passes its own tests.</summary>
-[Collection(SerialBuilds.Name)]
+[Collection(Builds.Name)]
 [Tier(Tier.Build)]
 public sealed class BuildMatrixTests(TemplateHive hive)
 {

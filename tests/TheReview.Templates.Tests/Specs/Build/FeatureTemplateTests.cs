@@ -5,7 +5,7 @@ namespace TheReview.Templates.Tests.Specs.Build;
 /// migration) adds a feature the way the reviews sample is built, with the stores the repository has. Outside a
 /// generated repository the item template refuses and writes nothing.
 /// </summary>
-[Collection(SerialBuilds.Name)]
+[Collection(Builds.Name)]
 [Tier(Tier.Build)]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class FeatureTemplateTests(FeatureTemplateTests.Release release) : IClassFixture<FeatureTemplateTests.Release>

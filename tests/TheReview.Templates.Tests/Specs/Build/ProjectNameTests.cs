@@ -7,7 +7,7 @@ namespace TheReview.Templates.Tests.Specs.Build;
 /// Project names become valid namespaces and valid lower-case Docker names; the result builds and passes its own
 /// lint (`make lint`, which its CI runs first): usings must not sort differently for another name.
 /// </summary>
-[Collection(SerialBuilds.Name)]
+[Collection(Builds.Name)]
 [Tier(Tier.Build)]
 public sealed partial class ProjectNameTests(TemplateHive hive)
 {

@@ -6,7 +6,7 @@ namespace TheReview.Templates.Tests.Specs.Build;
 /// Two real releases: 0.9.0 (this tree) and 0.9.1 (this tree with a changed Makefile target, a changed line in
 /// Program.cs, a new script and a dropped file), both served from a folder as a feed would serve them.
 /// </summary>
-[Collection(SerialBuilds.Name)]
+[Collection(Builds.Name)]
 [Tier(Tier.Build)]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class TemplateUpgradeTests(TemplateUpgradeTests.Releases releases) : IClassFixture<TemplateUpgradeTests.Releases>

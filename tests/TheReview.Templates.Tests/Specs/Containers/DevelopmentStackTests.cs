@@ -8,7 +8,7 @@ namespace TheReview.Templates.Tests.Specs.Containers;
 /// The development stack of a repository generated with MongoDB off (MongoDB has no stand-in under THEREVIEW_TEST_IMAGES=local), run with
 /// <c>make dev-up</c> on the local stand-in images.
 /// </summary>
-[Collection(SerialBuilds.Name)]
+[Collection(Builds.Name)]
 [Tier(Tier.Containers)]
 public sealed class DevelopmentStackTests(TemplateHive hive)
 {

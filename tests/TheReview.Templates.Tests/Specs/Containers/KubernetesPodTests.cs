@@ -12,7 +12,7 @@ namespace TheReview.Templates.Tests.Specs.Containers;
 /// change below with its reason. podman's own record of the container is read back, and the pod answers its probe
 /// paths from outside.
 /// </summary>
-[Collection(SerialBuilds.Name)]
+[Collection(Builds.Name)]
 [Tier(Tier.Containers)]
 public sealed class KubernetesPodTests(TemplateHive hive)
 {

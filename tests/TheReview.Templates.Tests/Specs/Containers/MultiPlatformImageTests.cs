@@ -10,7 +10,7 @@ namespace TheReview.Templates.Tests.Specs.Containers;
 /// registry as one image (a manifest list), pulled back by a node of each architecture, and the arm64 one run
 /// under qemu against the test datastores until it is ready.
 /// </summary>
-[Collection(SerialBuilds.Name)]
+[Collection(Builds.Name)]
 [Tier(Tier.Containers)]
 public sealed class MultiPlatformImageTests(TemplateHive hive)
 {

@@ -5,7 +5,7 @@ using System.Text;
 namespace TheReview.Templates.Tests.Specs.Containers;
 
 /// <summary>The generated Dockerfile's production stage, built and run for real.</summary>
-[Collection(SerialBuilds.Name)]
+[Collection(Builds.Name)]
 [Tier(Tier.Containers)]
 public sealed class ProductionImageTests(TemplateHive hive)
 {

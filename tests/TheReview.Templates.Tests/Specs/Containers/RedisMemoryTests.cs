@@ -7,7 +7,7 @@ namespace TheReview.Templates.Tests.Specs.Containers;
 /// past <c>maxmemory</c> evicts cache entries (they expire) and never the Data Protection key ring (it does not),
 /// and the container is never OOM-killed.
 /// </summary>
-[Collection(SerialBuilds.Name)]
+[Collection(Builds.Name)]
 [Tier(Tier.Containers)]
 public sealed class RedisMemoryTests(TemplateHive hive)
 {

@@ -5,7 +5,7 @@ namespace TheReview.Templates.Tests.Specs.Containers;
 /// starts as root and steps down only when its command is the server itself, and the non-root check sees the
 /// difference (the production stack once ran Redis inside <c>sh -c</c>, as root).
 /// </summary>
-[Collection(SerialBuilds.Name)]
+[Collection(Builds.Name)]
 [Tier(Tier.Containers)]
 public sealed class StandInContractTests
 {

@@ -6,7 +6,7 @@ namespace TheReview.Templates.Tests.Specs.Containers;
 /// their traceparent on to the API; everyone else's is still replaced. Two proxies run the generated nginx.conf,
 /// as shipped and with the caller's network listed, in front of a stand-in API that echoes the traceparent it got.
 /// </summary>
-[Collection(SerialBuilds.Name)]
+[Collection(Builds.Name)]
 [Tier(Tier.Containers)]
 public sealed class TrustedTraceCallerTests(TemplateHive hive)
 {
