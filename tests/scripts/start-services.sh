@@ -6,7 +6,7 @@ set -euo pipefail
 # podman (with catatonit, its pods' init) runs the rendered Kubernetes pod spec with kube play (KubernetesPodTests).
 # busybox-static stands in for macOS's non-GNU tools when the script specs run a second time (ScriptTools).
 packages=(postgresql redis-server prometheus shellcheck yamllint jq openssl make debootstrap util-linux wrk curl python3 age nodejs
-  podman catatonit busybox-static)
+  podman catatonit runc busybox-static)
 
 # npm fetches the admin UIs' stand-ins from the npm registry (tests/images); the machine's own Node.js may provide it.
 command -v npm >/dev/null || packages+=(npm)
@@ -40,10 +40,11 @@ systemctl disable --now prometheus docker-registry >/dev/null 2>&1 || true
 pkill -x prometheus 2>/dev/null || true
 
 # podman as root here cannot raise its containers' open-file limits (no CAP_SYS_RESOURCE): ask for what it may set.
-if [ ! -f /etc/containers/containers.conf ]; then
-  mkdir -p /etc/containers
-  printf '[containers]\ndefault_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]\n' > /etc/containers/containers.conf
-fi
+# Its default runtime, crun, refuses cgroups in hybrid mode (v1, with a v2 mount that has a controller, as some
+# of these machines have: "drop all controllers from cgroupv2"); runc, the Docker engine's, runs there.
+mkdir -p /etc/containers
+printf '[containers]\ndefault_ulimits = ["nofile=4096:4096", "nproc=4096:4096"]\n\n[engine]\nruntime = "runc"\n' \
+  > /etc/containers/containers.conf
 
 # arm64 programs run under qemu: the kernel learns it through binfmt_misc (no systemd here to register it). The
 # F flag of Debian's entry loads the interpreter now, so it works inside containers too.

@@ -1,0 +1,60 @@
+using System.Reflection.PortableExecutable;
+
+namespace TheReview.Templates.Tests.Specs.Containers;
+
+/// <summary>
+/// The production image runs code compiled ahead of time (ReadyToRun), the app's and its packages', so a replica
+/// starts and warms up sooner. The packages are compiled in a layer of their own: a code change compiles only the
+/// app, and a push moves one small layer.
+/// </summary>
+[Collection(Builds.Name)]
+[Tier(Tier.Containers)]
+public sealed class ReadyToRunImageTests(TemplateHive hive)
+{
+    [Fact]
+    public async Task Every_assembly_in_the_image_is_compiled_ahead_of_time_and_a_code_change_compiles_only_the_app()
+    {
+        var repository = (await hive.InstantiateAsync(Scenario.WithoutMongo)).Copy();
+        var tag = $"thereview-test/orders-r2r:{Guid.NewGuid():N}"[..40];
+        var edited = $"{tag}-edited";
+        var builder = $"{tag}-builder";
+        try
+        {
+            (await BuildAsync(repository, "production", tag)).EnsureSuccess();
+            await File.AppendAllTextAsync(repository.PathOf("src/Orders.Api/Program.cs"), "// a one-line change\n");
+            var rebuilt = (await BuildAsync(repository, "production", edited)).EnsureSuccess();
+
+            var assemblies = await ImageAssemblies.ReadAsync(edited);
+            Assert.Contains(assemblies, a => a.File == "Orders.Api.dll");
+            Assert.Contains(assemblies, a => a.File == "Npgsql.dll");
+            Assert.All(assemblies, a => Assert.True(a.NativeCode == Machine.Amd64, $"{a.File}: native code for {a.NativeCode?.ToString() ?? "no machine (IL only)"}"));
+
+            // The packages' step came from the cache, the app's publish found their native code up to date (nothing
+            // under obj's R2R folder is newer than the edit but the app's own assembly), and only the app's layer is new.
+            Assert.Matches(@"#(\d+) \[builder +\d+/\d+\] RUN [^\n]*-p:OutputType=Library[^\n]*\n#\1 CACHED", rebuilt.Output);
+            (await BuildAsync(repository, "builder", builder)).EnsureSuccess();
+            var compiledSinceTheEdit = (await DockerHost.RunAsync("run", "--rm", "--entrypoint", "find", builder, "/src/src/Orders.Api/obj",
+                "-path", "*/R2R/*", "-name", "*.dll", "-newer", "/src/src/Orders.Api/Program.cs", "-printf", "%f\n")).EnsureSuccess().StandardOutput;
+            Assert.Equal(["Orders.Api.dll"], compiledSinceTheEdit.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            var before = await LayersAsync(tag);
+            var after = await LayersAsync(edited);
+            Assert.Single(after.Except(before));
+            Figures.Report($"ReadyToRun: {assemblies.Count} assemblies in /app, every one with amd64 code; after a one-line change, 1 of {after.Length} layers new and 1 assembly compiled again");
+        }
+        finally
+        {
+            await DockerHost.RunAsync("image", "rm", "--force", tag, edited, builder);
+        }
+    }
+
+    private static async Task<CommandResult> BuildAsync(GeneratedRepository repository, string target, string tag)
+    {
+        var images = await DockerHost.LocalImagesAsync();
+        return await repository.RunAsync(new Dictionary<string, string?> { ["BUILDKIT_PROGRESS"] = "plain" }, Tools.Docker, "build", "--target", target, "--tag", tag,
+            "--build-arg", $"SDK_IMAGE={images["SDK_IMAGE"]}", "--build-arg", $"RUNTIME_IMAGE={images["RUNTIME_IMAGE"]}", ".");
+    }
+
+    private static async Task<string[]> LayersAsync(string tag) =>
+        (await DockerHost.RunAsync("image", "inspect", "--format", "{{range .RootFS.Layers}}{{println .}}{{end}}", tag))
+            .EnsureSuccess().StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+}
