@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Reflection.PortableExecutable;
 using System.Text.Json;
 
 namespace TheReview.Templates.Tests.Specs.Containers;
@@ -43,14 +42,12 @@ public sealed class MultiPlatformImageTests(TemplateHive hive)
             Assert.Equal(["linux/amd64", "linux/arm64"], platforms.Order(StringComparer.Ordinal));
 
             // A node of each architecture pulls the one name and gets its own image, which starts there.
-            // Its code compiled ahead of time is for that node's machine: the runtime would ignore code for another.
-            foreach (var (platform, runtimeIdentifier, machine) in new[] { ("linux/amd64", "linux-x64", Machine.Amd64), ("linux/arm64", "linux-arm64", Machine.Arm64) })
+            foreach (var (platform, runtimeIdentifier) in new[] { ("linux/amd64", "linux-x64"), ("linux/arm64", "linux-arm64") })
             {
                 (await DockerHost.RunAsync("pull", "--quiet", "--platform", platform, $"{image}:test")).EnsureSuccess();
                 Assert.Equal(platform, (await DockerHost.RunAsync("image", "inspect", "--format", "{{.Os}}/{{.Architecture}}", $"{image}:test")).EnsureSuccess().StandardOutput.Trim());
                 var version = (await DockerHost.RunAsync("run", "--rm", "--network", "none", "--platform", platform, $"{image}:test", "version")).EnsureSuccess().StandardOutput;
                 Assert.Contains($" {runtimeIdentifier} ", version, StringComparison.Ordinal);
-                Assert.All(await ImageAssemblies.ReadAsync($"{image}:test", platform), a => Assert.True(a.NativeCode == machine, $"{platform}, {a.File}: native code for {a.NativeCode?.ToString() ?? "no machine (IL only)"}"));
             }
 
             await RunsReadyOnArm64Async($"{image}:test", container);

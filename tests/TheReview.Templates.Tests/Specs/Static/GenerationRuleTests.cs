@@ -77,6 +77,17 @@ public sealed partial class GenerationRuleTests(TemplateHive hive)
             $"{script} is not executable"));
     }
 
+    /// <summary>A post action that fails prints its manual instructions as if the user had to act: none may, whatever the options.</summary>
+    [Theory]
+    [MemberData(nameof(Scenario.SnapshottedIds), MemberType = typeof(Scenario))]
+    public async Task No_post_action_fails(string scenario)
+    {
+        var repository = await hive.InstantiateAsync(Scenario.ById(scenario));
+
+        Assert.Contains("was created successfully", repository.NewOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("failed", repository.NewOutput, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Theory]
     [MemberData(nameof(Scenario.SnapshottedIds), MemberType = typeof(Scenario))]
     public async Task The_options_are_recorded_in_thereview_json(string scenario)
