@@ -4,8 +4,9 @@ namespace TheReview.Templates.Tests.Infrastructure;
 
 /// <summary>
 /// The machine's cores, shared by the collections that run side by side (the production stack beside the builds and
-/// the Static tier). A zero-failure window, a load run across a rolling update, a rollback or a redeploy, has them alone: it
-/// opens once the other collections' running commands have ended, and their next commands wait until it closes.
+/// the Static tier). A zero-failure window, a load run across a rolling update, a rollback or a redeploy, has them
+/// alone: it opens once the other collections' running commands have ended, and their next commands wait until it
+/// closes.
 /// The window's own collection goes on. So a lost request in such a spec is the stack's doing, never a neighbour's.
 /// </summary>
 public sealed class QuietCores(TimeSpan longestWait)
