@@ -204,15 +204,43 @@ public sealed class SwarmDeployment : IAsyncLifetime
             new TaskEnd(int.Parse(fields[0], System.Globalization.CultureInfo.InvariantCulture), fields[1], fields[2]))];
     }
 
-    /// <summary>The distinct replicas that answer a burst of parallel requests through Nginx.</summary>
-    public async Task<HashSet<string>> InstancesAnsweringAsync(int requests = 60)
+    /// <summary>
+    /// The distinct replicas that answer a burst of parallel requests through Nginx. Nginx's per-client limit (burst
+    /// 100, 50 a second) answers 429 to a caller that polls in bursts; such a request is sent again once the bucket
+    /// has refilled. Any other answer without X-Instance is named by its status, so it counts as a stranger.
+    /// </summary>
+    private async Task<HashSet<string>> InstancesAnsweringAsync(int requests = 60)
     {
         var answers = await Task.WhenAll(Enumerable.Range(0, requests).Select(async _ =>
         {
-            using var response = await Proxy.GetAsync(new Uri(ReviewPath, UriKind.Relative));
-            return response.Headers.TryGetValues("X-Instance", out var values) ? values.Single() : "?";
+            for (var attempt = 1; ; attempt++)
+            {
+                using var response = await Proxy.GetAsync(new Uri(ReviewPath, UriKind.Relative));
+                if (response.StatusCode == HttpStatusCode.TooManyRequests && attempt < 5)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(2));
+                    continue;
+                }
+
+                return response.Headers.TryGetValues("X-Instance", out var values) ? values.Single() : $"HTTP {(int)response.StatusCode} without X-Instance";
+            }
         }));
         return [.. answers];
+    }
+
+    /// <summary>
+    /// Waits until exactly <paramref name="replicas"/> replicas, and nothing else, answer through Nginx. A replica
+    /// that was replaced or scaled away drains for a few seconds, still answering. Returns the replicas and the wait.
+    /// </summary>
+    public async Task<(HashSet<string> Instances, TimeSpan Waited)> ReplicasAnsweringAsync(int replicas, int requests = 60)
+    {
+        HashSet<string> instances = [];
+        var waited = await Poll.UntilAsync(
+            async () => (instances = await InstancesAnsweringAsync(requests)).Count == replicas
+                && !instances.Any(instance => instance.EndsWith("without X-Instance", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(60),
+            () => $"exactly {replicas} replicas answering through Nginx; last seen: {string.Join(", ", instances)}");
+        return (instances, waited);
     }
 
     /// <summary>Runs SQL with psql inside the stack's PostgreSQL container; the rows, one per line.</summary>

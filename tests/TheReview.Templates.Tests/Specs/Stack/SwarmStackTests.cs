@@ -22,11 +22,7 @@ public sealed class SwarmStackTests(SwarmDeployment stack)
         // The metrics are on the management port, which Nginx never reaches (ProxySecurityTests tries every spelling).
         Assert.Equal(HttpStatusCode.NotFound, await stack.StatusAsync("/metrics"));
 
-        // A replica that an earlier spec replaced or scaled away drains for a few seconds, still answering.
-        HashSet<string> instances = [];
-        await Poll.UntilAsync(async () => (instances = await stack.InstancesAnsweringAsync()).Count == 3, TimeSpan.FromSeconds(60),
-            () => $"3 replicas answering through Nginx; last seen: {string.Join(", ", instances)}");
-        Assert.DoesNotContain("?", instances);
+        var (instances, _) = await stack.ReplicasAnsweringAsync(3);
         Figures.Report($"replicas answering through Nginx: {string.Join(", ", instances)}");
     }
 
@@ -111,8 +107,8 @@ public sealed class SwarmStackTests(SwarmDeployment stack)
             (await stack.Workspace.MakeAsync("prod-scale", "n=5")).EnsureSuccess();
             await stack.ConvergedAsync(5, tag);
 
-            var instances = await Poll.UntilAsync(async () => (await stack.InstancesAnsweringAsync(100)).Count == 5, TimeSpan.FromSeconds(60), "5 replicas answering");
-            Figures.Report($"5 replicas answered within {instances.TotalSeconds:F0} s");
+            var (_, waited) = await stack.ReplicasAnsweringAsync(5, 100);
+            Figures.Report($"5 replicas answered within {waited.TotalSeconds:F0} s");
         }
         finally
         {
@@ -120,7 +116,7 @@ public sealed class SwarmStackTests(SwarmDeployment stack)
             // still answer while Nginx's resolver forgets them), so the stack is back only when 3 answer.
             (await stack.Workspace.MakeAsync("prod-scale", "n=3")).EnsureSuccess();
             await stack.ConvergedAsync(3, tag);
-            await Poll.UntilAsync(async () => (await stack.InstancesAnsweringAsync(100)).Count == 3, TimeSpan.FromSeconds(60), "3 replicas answering again after scaling back");
+            await stack.ReplicasAnsweringAsync(3, 100);
         }
     }
 
