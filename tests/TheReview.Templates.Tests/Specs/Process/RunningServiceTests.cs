@@ -22,6 +22,11 @@ public sealed class RunningServiceTests(RunningServiceFixture service)
         var second = await ApiProcess.RunCommandAsync(service.WithoutMongo.ApiAssembly, service.Environment(database), "migrate");
 
         Assert.All([first, second], migrate => Assert.DoesNotMatch(@"""@l"":""(Error|Warning|Fatal)""", migrate.EnsureSuccess().Output));
+        // The job's one line, written at its exit: the log above was read in full, not cut off.
+        var latest = Path.GetFileNameWithoutExtension(service.WithoutMongo.Migrations.Max(StringComparer.Ordinal));
+        Assert.Matches($"\"Applied\":{service.WithoutMongo.Migrations.Count}[,}}]", MigratedLine(first));
+        Assert.Matches("\"Applied\":0[,}]", MigratedLine(second));
+        Assert.All([first, second], migrate => Assert.Contains($"\"Migration\":\"{latest}\"", MigratedLine(migrate), StringComparison.Ordinal));
         Assert.Equal(service.WithoutMongo.Migrations.Count, await service.Postgres.ScalarAsync(database, "SELECT count(*) FROM \"__EFMigrationsHistory\""));
         Assert.Equal(0, await service.Postgres.ScalarAsync(database, "SELECT count(*) FROM reviews"));
     }
@@ -221,4 +226,7 @@ public sealed class RunningServiceTests(RunningServiceFixture service)
         var page = await api.Client.GetFromJsonAsync<JsonElement>("/api/reviews");
         Assert.Contains(page.GetProperty("items").EnumerateArray(), item => item.GetProperty("id").GetString() == id);
     }
+
+    private static string MigratedLine(CommandResult migrate) =>
+        Assert.Single(migrate.Output.Split('\n'), line => line.Contains("Migrations applied", StringComparison.Ordinal));
 }

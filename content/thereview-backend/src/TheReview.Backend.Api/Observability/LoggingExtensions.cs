@@ -4,7 +4,9 @@ using Serilog.Settings.Configuration;
 
 namespace TheReview.Backend.Api.Observability;
 
-/// <summary>Serilog: readable console lines in Development, compact JSON (one event per line) everywhere else.</summary>
+/// <summary>
+/// Serilog: readable console lines in Development, compact JSON (one event per line, written in batches) everywhere else.
+/// </summary>
 internal static class LoggingExtensions
 {
     private const string DevelopmentTemplate =
@@ -30,7 +32,7 @@ internal static class LoggingExtensions
             }
             else
             {
-                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+                logger.WriteTo.Sink(new BatchedConsoleSink(new RenderedCompactJsonFormatter()), BatchedConsoleSink.Batching);
             }
         });
         return builder;

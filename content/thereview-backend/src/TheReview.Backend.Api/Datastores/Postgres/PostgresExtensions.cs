@@ -11,7 +11,7 @@ using OpenTelemetry.Trace;
 namespace TheReview.Backend.Api.Datastores.Postgres;
 
 /// <summary>PostgreSQL through EF Core (Npgsql), with its readiness check and the migration command.</summary>
-internal static class PostgresExtensions
+internal static partial class PostgresExtensions
 {
     public const string Name = "Postgres";
 
@@ -60,8 +60,16 @@ internal static class PostgresExtensions
 
             await database.GetService<IHistoryRepository>().CreateIfNotExistsAsync(token);
         }, cancellationToken);
+        var pending = (await database.GetPendingMigrationsAsync(cancellationToken)).Count();
         await database.MigrateAsync(cancellationToken);
+        // The job's one line: what the deploy changed, and where the schema stands.
+        var logger = scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PostgresExtensions).FullName!);
+        var current = (await database.GetAppliedMigrationsAsync(cancellationToken)).LastOrDefault() ?? "none";
+        LogMigrated(logger, pending, current);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Migrations applied: {Applied}; the database is at {Migration}")]
+    private static partial void LogMigrated(ILogger logger, int applied, string migration);
 }
 
 /// <summary>Settings of the PostgreSQL connection.</summary>
