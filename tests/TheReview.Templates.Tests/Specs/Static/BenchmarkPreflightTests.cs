@@ -2,7 +2,8 @@ namespace TheReview.Templates.Tests.Specs.Static;
 
 /// <summary>
 /// The benchmark measures; it never half-runs: what it needs is checked before it starts anything. Its figures are
-/// written as sentences (<c>figure KEY "LABEL" in UNIT was ... aim ... of VALUES</c>), each under its section.
+/// written as sentences (<c>figure KEY "LABEL" in UNIT was ... aim ... of VALUES</c>), each under its section, and
+/// a paced run (bench/pace.lua) sends the rate it was asked for.
 /// </summary>
 [Tier(Tier.Static)]
 public sealed class BenchmarkPreflightTests
@@ -46,5 +47,48 @@ public sealed class BenchmarkPreflightTests
         Assert.False(rows[2].GetProperty("met").GetBoolean(), "a median of 95 misses an aim of at least 100");
         Assert.Equal(2, misspelt.ExitCode);
         Assert.Contains("figure p50: unknown word 'goal'", misspelt.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_pacing_script_holds_wrk_to_the_asked_rate_whatever_the_latency()
+    {
+        const int Rate = 400;
+        var wrk = TestServices.Program("wrk");
+        var port = FreePort.Next(1)[0];
+        using var server = new System.Net.HttpListener();
+        server.Prefixes.Add($"http://127.0.0.1:{port}/");
+        server.Start();
+        using var stop = new CancellationTokenSource();
+        // An answer after 0-4 ms: a fixed wait between requests would fall short of the rate by the latency.
+        var serving = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var context = await server.GetContextAsync().WaitAsync(stop.Token);
+                _ = Task.Run(async () =>
+                {
+                    await Task.Delay(Random.Shared.Next(0, 5));
+                    context.Response.StatusCode = 200;
+                    context.Response.Close();
+                });
+            }
+        });
+
+        async Task<double> RequestsPerSecondAsync(params string[] pacing)
+        {
+            var run = (await Shell.RunAsync(wrk, ["--threads", "2", "--connections", "20", "--duration", "3s", .. pacing, $"http://127.0.0.1:{port}/"],
+                PackPaths.Root, new Dictionary<string, string?> { ["WRK_THREADS"] = "2", ["BENCH_RATE"] = $"{Rate}" })).EnsureSuccess();
+            var line = run.StandardOutput.Split('\n').Single(l => l.StartsWith("Requests/sec:", StringComparison.Ordinal));
+            return double.Parse(line["Requests/sec:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var paced = await RequestsPerSecondAsync("--script", Path.Combine(PackPaths.Root, "bench", "pace.lua"));
+        var unpaced = await RequestsPerSecondAsync();
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => serving);
+
+        Figures.Report($"asked {Rate} requests/s: paced {paced:F0}, unpaced {unpaced:F0}");
+        Assert.InRange(paced, Rate * 0.97, Rate * 1.03);
+        Assert.True(unpaced > Rate * 2, $"without the script wrk sent {unpaced:F0} requests/s: the server cannot tell pacing from its own limit");
     }
 }
