@@ -240,6 +240,8 @@ public sealed class SwarmDeployment : IAsyncLifetime
                 && !instances.Any(instance => instance.EndsWith("without X-Instance", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(60),
             () => $"exactly {replicas} replicas answering through Nginx; last seen: {string.Join(", ", instances)}");
+        // The bursts spent this client's budget at Nginx (burst 100, 50 a second): the next spec finds it full.
+        await Task.Delay(TimeSpan.FromSeconds(2));
         return (instances, waited);
     }
 

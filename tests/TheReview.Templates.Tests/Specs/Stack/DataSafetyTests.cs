@@ -93,6 +93,8 @@ public sealed class DataSafetyTests(SwarmDeployment stack)
             {
                 await stack.CreateReviewAsync($"Under load {writes}");
                 Interlocked.Increment(ref writes);
+                // One client writes them all: at most 40 a second stays under Nginx's per-client limit (50).
+                await Task.Delay(25);
             }
         });
         await Poll.UntilAsync(() => Task.FromResult(Volatile.Read(ref writes) >= 20), TimeSpan.FromSeconds(30), "writes under way");
