@@ -240,10 +240,15 @@ public sealed class SwarmDeployment : IAsyncLifetime
                 && !instances.Any(instance => instance.EndsWith("without X-Instance", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(60),
             () => $"exactly {replicas} replicas answering through Nginx; last seen: {string.Join(", ", instances)}");
-        // The bursts spent this client's budget at Nginx (burst 100, 50 a second): the next spec finds it full.
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await RefillClientBudgetAsync();
         return (instances, waited);
     }
+
+    /// <summary>
+    /// After a spec that spent this client's budget at Nginx (burst 100, refilled at 50 a second): waits until it is
+    /// full again, so the next spec's first requests are not refused with 429.
+    /// </summary>
+    public static Task RefillClientBudgetAsync() => Task.Delay(TimeSpan.FromSeconds(3));
 
     /// <summary>Runs SQL with psql inside the stack's PostgreSQL container; the rows, one per line.</summary>
     public async Task<string> PsqlAsync(string sql, string? database = null) =>

@@ -223,6 +223,7 @@ public sealed class ProxySecurityTests(SwarmDeployment stack)
         // Every connection was accepted and answered: 200, or 429 from the per-client limits (one client address here).
         Assert.Equal(Connections, statuses.Count);
         Assert.All(statuses, status => Assert.True(status is "200" or "429", $"a connection got {status} ({counts})"));
+        await SwarmDeployment.RefillClientBudgetAsync();
     }
 
     [Fact]
@@ -250,6 +251,7 @@ public sealed class ProxySecurityTests(SwarmDeployment stack)
         Assert.True(limited > 0, "no request of the burst was rate limited");
         Assert.All(statuses, s => Assert.True(s is HttpStatusCode.TooManyRequests or HttpStatusCode.OK, $"unexpected {s}"));
         await Poll.UntilAsync(async () => await stack.StatusAsync(stack.ReviewPath) == HttpStatusCode.OK, TimeSpan.FromSeconds(10), "the limit lets requests through again");
+        await SwarmDeployment.RefillClientBudgetAsync();
     }
 
     /// <summary>
